@@ -1,0 +1,358 @@
+"""The life of a claim: the only functions that change a claim's state.
+
+Each act locks the claim, checks who acts and from which status, writes the change
+and its timeline event, and queues the notifications, which are sent after commit.
+"""
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.models import Order
+
+from .business_days import business_deadline, reminder_time
+from .eligibility import claim_eligibility
+from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+from .notifications import notify
+
+Status = Claim.Status
+
+ALLOWED = {
+    Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT},
+    Status.WITH_SUPPORT: {Status.DECIDED, Status.WITHDRAWN},
+}
+
+SELLER_BUSINESS_DAYS = 3
+EXTENDED_BUSINESS_DAYS = 7
+
+
+class ClaimActionError(Exception):
+    """An act that does not apply (wrong actor, wrong status, bad value); the message is for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def role_of(claim: Claim, user) -> str | None:
+    """The part the user plays in this claim: buyer, seller, support, or None."""
+    if not user.is_authenticated:
+        return None
+    if user.pk == claim.buyer_id:
+        return ClaimMessage.Role.BUYER
+    if claim.seller.user_id == user.pk:
+        return ClaimMessage.Role.SELLER
+    if user.is_staff:
+        return ClaimMessage.Role.SUPPORT
+    return None
+
+
+def parties(claim: Claim):
+    """The buyer and the seller's user."""
+    return [claim.buyer, claim.seller.user]
+
+
+def _locked(claim_id: int) -> Claim:
+    """The claim, locked for the rest of the transaction."""
+    try:
+        return Claim.objects.select_for_update().select_related("seller__user", "buyer", "order").get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise ClaimActionError(gettext_lazy("Cette réclamation n'existe pas.")) from None
+
+
+def _require_role(claim: Claim, user, *roles: str) -> str:
+    role = role_of(claim, user)
+    if role not in roles:
+        raise ClaimActionError(_("Vous ne pouvez pas faire cette action sur cette réclamation."))
+    return role
+
+
+def _move(claim: Claim, new_status: str, **fields) -> None:
+    """Change the status if the table allows it; the update is conditional on the status we read."""
+    if new_status not in ALLOWED.get(claim.status, set()):
+        raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
+                               % {"status": claim.get_status_display()})
+    changed = Claim.objects.filter(pk=claim.pk, status=claim.status).update(status=new_status, **fields)
+    if not changed:
+        raise ClaimActionError(_("La réclamation a changé entre-temps. Rechargez la page."))
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.status = new_status
+
+
+def _event(claim: Claim, kind: str, *, now: datetime, actor=None, detail: str = "", automatic: bool = False):
+    return ClaimEvent.objects.create(claim=claim, kind=kind, at=now, actor=actor, detail=detail, automatic=automatic)
+
+
+def _lapse_pending_proposals(claim: Claim, now: datetime) -> None:
+    claim.proposals.filter(status=Proposal.Status.PENDING).update(status=Proposal.Status.LAPSED, answered_at=now)
+
+
+def save_attachments(*, claim: Claim, files, uploaded_by, message=None, proposal=None) -> list[Attachment]:
+    """Store processed uploads (see photos.py) under random names, linked to the claim."""
+    saved = []
+    for processed in files:
+        attachment = Attachment(
+            claim=claim, message=message, proposal=proposal, uploaded_by=uploaded_by, kind=processed.kind,
+            content_type=processed.content_type, original_name=processed.original_name,
+            width=processed.width, height=processed.height,
+        )
+        attachment.file.save(f"upload.{processed.extension}", ContentFile(processed.content), save=False)
+        if processed.thumbnail:
+            thumb_ext = "png" if processed.thumbnail[:4] == b"\x89PNG" else "jpg"
+            attachment.thumbnail.save(f"thumb.{thumb_ext}", ContentFile(processed.thumbnail), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def claim_open(*, order: Order, buyer, reason: str, description: str, now: datetime, items=(), other_kind: str = "",
+               received_reference: str = "", photos=(), submission_token=None) -> Claim:
+    """Open a claim with its photos, store the seller's deadline and tell the seller."""
+    if submission_token is not None:
+        already = Claim.objects.filter(submission_token=submission_token).first()
+        if already is not None:
+            return already
+    with transaction.atomic():
+        # Serialise claims on the same order; the partial unique constraint is the last word.
+        order = Order.objects.select_for_update().select_related("seller__user").get(pk=order.pk)
+        eligibility = claim_eligibility(order=order, user=buyer, now=now)
+        if not eligibility.allows(reason):
+            window = eligibility.reasons.get(reason)
+            raise ClaimActionError(eligibility.message or (window.message if window else _("Motif inconnu.")))
+        if reason == Claim.Reason.OTHER and not other_kind:
+            raise ClaimActionError(_("Précisez la nature du problème."))
+        deadline = business_deadline(now, SELLER_BUSINESS_DAYS)
+        claim = Claim(
+            order=order, buyer=buyer, seller=order.seller, reason=reason, other_kind=other_kind if reason == Claim.Reason.OTHER else "",
+            description=description, received_reference=received_reference, has_guarantee=order.has_guarantee,
+            opened_at=now, seller_deadline=deadline, reminder_at=reminder_time(deadline),
+        )
+        if submission_token is not None:
+            claim.submission_token = submission_token
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            raise ClaimActionError(_("Une réclamation est déjà en cours pour cette commande.")) from None
+        if items:
+            claim.items.set([line for line in items if line.order_id == order.pk])
+        save_attachments(claim=claim, files=photos, uploaded_by=buyer)
+        _event(claim, ClaimEvent.Kind.OPENED, now=now, actor=buyer)
+        notify(recipients=[order.seller.user], kind=Notification.Kind.CLAIM_OPENED, claim=claim, now=now)
+    return claim
+
+
+@transaction.atomic
+def claim_post_message(*, claim_id: int, author, body: str, now: datetime, attachments=()) -> ClaimMessage:
+    """Add a message from the buyer, the seller or an agent to the thread and tell the others."""
+    claim = _locked(claim_id)
+    role = _require_role(claim, author, ClaimMessage.Role.BUYER, ClaimMessage.Role.SELLER, ClaimMessage.Role.SUPPORT)
+    if not claim.is_open:
+        raise ClaimActionError(_("Cette réclamation est clôturée : vous ne pouvez plus y écrire."))
+    if not body.strip() and not attachments:
+        raise ClaimActionError(_("Écrivez un message ou joignez une photo."))
+    message = ClaimMessage.objects.create(claim=claim, author=author, role=role, body=body.strip(), created_at=now)
+    save_attachments(claim=claim, files=attachments, uploaded_by=author, message=message)
+    _event(claim, ClaimEvent.Kind.MESSAGE, now=now, actor=author)
+    others = [user for user in parties(claim) if user.pk != author.pk]
+    notify(recipients=others, kind=Notification.Kind.MESSAGE, claim=claim, now=now)
+    return message
+
+
+@transaction.atomic
+def claim_add_note(*, claim_id: int, agent, body: str, now: datetime) -> ClaimMessage:
+    """Add an internal note that only agents see; nobody is notified."""
+    claim = _locked(claim_id)
+    if not agent.is_staff:
+        raise ClaimActionError(_("Seuls les conseillers peuvent ajouter une note interne."))
+    if not body.strip():
+        raise ClaimActionError(_("La note est vide."))
+    return ClaimMessage.objects.create(claim=claim, author=agent, role=ClaimMessage.Role.SUPPORT, body=body.strip(),
+                                       internal=True, created_at=now)
+
+
+@transaction.atomic
+def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amount: Decimal | None = None,
+                  carrier: str = "", tracking_number: str = "", message: str = "", receipt=()) -> Proposal:
+    """Record the seller's proposal (replacing a pending one) and tell the buyer."""
+    claim = _locked(claim_id)
+    _require_role(claim, seller_user, ClaimMessage.Role.SELLER)
+    if not claim.is_with_seller:
+        raise ClaimActionError(_("Vous ne pouvez plus faire de proposition : la réclamation est « %(status)s ».")
+                               % {"status": claim.get_status_display()})
+    total = claim.order.total
+    if kind == Proposal.Kind.PARTIAL_REFUND:
+        if amount is None or amount <= 0 or amount > total:
+            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+    elif kind in (Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND):
+        amount = total
+    elif kind == Proposal.Kind.SHIPMENT_PROOF:
+        if claim.reason != Claim.Reason.NOT_RECEIVED:
+            raise ClaimActionError(_("La preuve d'expédition ne concerne que les colis non reçus."))
+        if not carrier.strip() or not tracking_number.strip():
+            raise ClaimActionError(_("Indiquez le transporteur et le numéro de suivi."))
+        amount = None
+    elif kind == Proposal.Kind.EXCHANGE:
+        amount = None
+    else:
+        raise ClaimActionError(_("Proposition inconnue."))
+    claim.proposals.filter(status=Proposal.Status.PENDING).update(status=Proposal.Status.SUPERSEDED, answered_at=now)
+    proposal = Proposal.objects.create(
+        claim=claim, kind=kind, amount=amount, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
+        message=message.strip(), created_by=seller_user, created_at=now,
+    )
+    save_attachments(claim=claim, files=receipt, uploaded_by=seller_user, proposal=proposal)
+    _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=proposal.get_kind_display())
+    notify(recipients=[claim.buyer], kind=Notification.Kind.PROPOSAL, claim=claim, now=now)
+    return proposal
+
+
+def _pending_proposal(claim: Claim, proposal_id: int) -> Proposal:
+    proposal = claim.proposals.select_for_update().filter(pk=proposal_id).first()
+    if proposal is None:
+        raise ClaimActionError(_("Cette proposition n'existe pas."))
+    if not proposal.is_pending:
+        raise ClaimActionError(_("Cette proposition n'attend plus de réponse (« %(status)s »).")
+                               % {"status": proposal.get_status_display()})
+    return proposal
+
+
+@transaction.atomic
+def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime) -> Claim:
+    """The buyer accepts the seller's proposal: the claim is settled and both parties are told."""
+    claim = _locked(claim_id)
+    _require_role(claim, buyer, ClaimMessage.Role.BUYER)
+    if not claim.is_with_seller:
+        raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
+                               % {"status": claim.get_status_display()})
+    proposal = _pending_proposal(claim, proposal_id)
+    _move(claim, Status.SETTLED, closed_at=now)
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ACCEPTED, answered_at=now)
+    _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=proposal.get_kind_display())
+    notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
+    return claim
+
+
+@transaction.atomic
+def claim_decline(*, claim_id: int, proposal_id: int, buyer, now: datetime, reason: str = "") -> Proposal:
+    """The buyer declines the proposal; the claim stays with the seller and the clock keeps running."""
+    claim = _locked(claim_id)
+    _require_role(claim, buyer, ClaimMessage.Role.BUYER)
+    if not claim.is_with_seller:
+        raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
+                               % {"status": claim.get_status_display()})
+    proposal = _pending_proposal(claim, proposal_id)
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.DECLINED, answered_at=now)
+    proposal.status = Proposal.Status.DECLINED
+    _event(claim, ClaimEvent.Kind.DECLINED, now=now, actor=buyer, detail=reason.strip())
+    notify(recipients=[claim.seller.user], kind=Notification.Kind.DECLINED, claim=claim, now=now)
+    return proposal
+
+
+@transaction.atomic
+def claim_withdraw(*, claim_id: int, buyer, reason: str, now: datetime) -> Claim:
+    """The buyer cancels the claim (an arrangement was found, or the problem is solved)."""
+    claim = _locked(claim_id)
+    _require_role(claim, buyer, ClaimMessage.Role.BUYER)
+    if reason not in Claim.WithdrawReason.values:
+        raise ClaimActionError(_("Choisissez la raison de l'annulation."))
+    _move(claim, Status.WITHDRAWN, closed_at=now, withdraw_reason=reason)
+    _lapse_pending_proposals(claim, now)
+    _event(claim, ClaimEvent.Kind.WITHDRAWN, now=now, actor=buyer, detail=claim.get_withdraw_reason_display())
+    notify(recipients=parties(claim), kind=Notification.Kind.WITHDRAWN, claim=claim, now=now)
+    return claim
+
+
+@transaction.atomic
+def claim_request_extension(*, claim_id: int, seller_user, now: datetime) -> Claim:
+    """Under the guarantee, a "not received" claim's seller may once extend the deadline to 7 business days."""
+    claim = _locked(claim_id)
+    _require_role(claim, seller_user, ClaimMessage.Role.SELLER)
+    if not claim.may_extend:
+        raise ClaimActionError(_("Un délai supplémentaire n'est possible qu'une fois, pour un colis non reçu sous "
+                                 "garantie Rakuten, tant que la réclamation est avec le vendeur."))
+    if now > claim.seller_deadline:
+        raise ClaimActionError(_("La date limite est dépassée : le délai ne peut plus être prolongé."))
+    deadline = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
+    changed = Claim.objects.filter(pk=claim.pk, status=Status.WITH_SELLER, extension_requested_at__isnull=True).update(
+        seller_deadline=deadline, reminder_at=reminder_time(deadline), reminded_at=None, extension_requested_at=now,
+    )
+    if not changed:
+        raise ClaimActionError(_("La réclamation a changé entre-temps. Rechargez la page."))
+    claim.seller_deadline, claim.extension_requested_at = deadline, now
+    _event(claim, ClaimEvent.Kind.EXTENDED, now=now, actor=seller_user)
+    notify(recipients=[claim.buyer], kind=Notification.Kind.EXTENDED, claim=claim, now=now)
+    return claim
+
+
+def claim_take_over(*, claim_id: int, now: datetime) -> bool:
+    """Hand an overdue claim to support. False if another actor got there first."""
+    with transaction.atomic():
+        changed = Claim.objects.filter(pk=claim_id, status=Status.WITH_SELLER, seller_deadline__lt=now).update(
+            status=Status.WITH_SUPPORT, taken_over_at=now
+        )
+        if not changed:
+            return False
+        claim = Claim.objects.select_related("buyer", "seller__user").get(pk=claim_id)
+        _lapse_pending_proposals(claim, now)
+        _event(claim, ClaimEvent.Kind.TAKEN_OVER, now=now, automatic=True)
+        notify(recipients=parties(claim), kind=Notification.Kind.TAKEN_OVER, claim=claim, now=now)
+    return True
+
+
+def claim_remind(*, claim_id: int, now: datetime) -> bool:
+    """Remind the seller once that the deadline is one business day away. False if already done or moot."""
+    with transaction.atomic():
+        changed = Claim.objects.filter(
+            pk=claim_id, status=Status.WITH_SELLER, reminded_at__isnull=True, reminder_at__lte=now, seller_deadline__gte=now,
+        ).update(reminded_at=now)
+        if not changed:
+            return False
+        claim = Claim.objects.select_related("seller__user").get(pk=claim_id)
+        _event(claim, ClaimEvent.Kind.REMINDED, now=now, automatic=True)
+        notify(recipients=[claim.seller.user], kind=Notification.Kind.REMINDER, claim=claim, now=now)
+    return True
+
+
+@transaction.atomic
+def claim_assign(*, claim_id: int, agent, now: datetime) -> Claim:
+    """An agent takes a claim that support has taken over."""
+    claim = _locked(claim_id)
+    if not agent.is_staff:
+        raise ClaimActionError(_("Seuls les conseillers peuvent prendre un dossier."))
+    if not claim.is_with_support:
+        raise ClaimActionError(_("Seul un dossier pris en charge par le service client peut être attribué."))
+    Claim.objects.filter(pk=claim.pk).update(assigned_to=agent)
+    claim.assigned_to = agent
+    _event(claim, ClaimEvent.Kind.ASSIGNED, now=now, actor=agent)
+    return claim
+
+
+@transaction.atomic
+def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datetime,
+                 amount: Decimal | None = None) -> Claim:
+    """An agent decides the outcome with a written reason; both parties are told."""
+    claim = _locked(claim_id)
+    if not agent.is_staff:
+        raise ClaimActionError(_("Seuls les conseillers peuvent décider."))
+    if decision not in Claim.Decision.values:
+        raise ClaimActionError(_("Choisissez une décision."))
+    if not reason.strip():
+        raise ClaimActionError(_("Écrivez le motif de la décision : les deux parties le liront."))
+    total = claim.order.total
+    if decision == Claim.Decision.REFUND_PARTIAL:
+        if amount is None or amount <= 0 or amount > total:
+            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+    elif decision == Claim.Decision.REFUND_FULL:
+        amount = total
+    else:
+        amount = None
+    _move(claim, Status.DECIDED, closed_at=now, decision=decision, decision_amount=amount,
+          decision_reason=reason.strip(), assigned_to=claim.assigned_to or agent)
+    _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=claim.get_decision_display())
+    notify(recipients=parties(claim), kind=Notification.Kind.DECIDED, claim=claim, now=now)
+    return claim

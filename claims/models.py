@@ -1,0 +1,324 @@
+"""Claims, their timeline, thread, proposals, attachments and the notification outbox.
+
+Fields and choices only: every change of a claim's state is written by claims/domain.py.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order, OrderLine, SellerProfile
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        WITH_SELLER = "with_seller", _("En cours avec le vendeur")
+        WITH_SUPPORT = "with_support", _("Pris en charge par le service client Rakuten")
+        SETTLED = "settled", _("Résolue à l'amiable")
+        WITHDRAWN = "withdrawn", _("Annulée par l'acheteur")
+        DECIDED = "decided", _("Décision du service client")
+
+    OPEN_STATUSES = (Status.WITH_SELLER, Status.WITH_SUPPORT)
+
+    class Reason(models.TextChoices):
+        DAMAGED = "damaged", _("Article endommagé ou qui ne fonctionne pas")
+        DIFFERENT = "different", _("Article différent de la commande")
+        COUNTERFEIT = "counterfeit", _("Produit contrefait")
+        NOT_RECEIVED = "not_received", _("Article non reçu")
+        OTHER = "other", _("Autre problème")
+
+    class OtherKind(models.TextChoices):
+        SURTAX = "surtax", _("Surtaxe payée à la livraison")
+        MISSING_ITEMS = "missing_items", _("Je n'ai pas reçu tous les articles de ce vendeur")
+        OTHER = "other", _("Autre")
+
+    class Decision(models.TextChoices):
+        REFUND_FULL = "refund_full", _("Remboursement intégral de l'acheteur")
+        REFUND_PARTIAL = "refund_partial", _("Remboursement partiel de l'acheteur")
+        REPLACE = "replace", _("Remplacement de l'article")
+        SELLER_FAVOUR = "seller_favour", _("Clôture en faveur du vendeur")
+
+    class WithdrawReason(models.TextChoices):
+        ARRANGEMENT = "arrangement", _("Nous avons trouvé un arrangement")
+        SOLVED = "solved", _("Le problème est résolu")
+        OTHER = "other", _("Autre raison")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="claims", verbose_name=_("commande"))
+    # Copied from the order so that the scoped lists filter on one indexed table.
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims", verbose_name=_("acheteur"))
+    seller = models.ForeignKey(SellerProfile, on_delete=models.PROTECT, related_name="claims", verbose_name=_("vendeur"))
+    reason = models.CharField(_("motif"), max_length=16, choices=Reason.choices)
+    other_kind = models.CharField(_("nature du problème"), max_length=16, choices=OtherKind.choices, blank=True)
+    description = models.TextField(_("description"), max_length=5000)
+    received_reference = models.CharField(_("référence de l'article reçu"), max_length=80, blank=True)
+    items = models.ManyToManyField(OrderLine, related_name="claims", blank=True, verbose_name=_("articles concernés"))
+    status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.WITH_SELLER)
+    has_guarantee = models.BooleanField(_("garantie Rakuten"), default=False)
+    opened_at = models.DateTimeField(_("ouverte le"))
+    seller_deadline = models.DateTimeField(_("date limite du vendeur"))
+    reminder_at = models.DateTimeField(_("rappel au vendeur le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    extension_requested_at = models.DateTimeField(_("délai supplémentaire demandé le"), null=True, blank=True)
+    taken_over_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_claims",
+        verbose_name=_("agent"), limit_choices_to={"is_staff": True},
+    )
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("raison de l'annulation"), max_length=16, choices=WithdrawReason.choices, blank=True)
+    decision = models.CharField(_("décision"), max_length=16, choices=Decision.choices, blank=True)
+    decision_amount = models.DecimalField(_("montant remboursé"), max_digits=10, decimal_places=2, null=True, blank=True)
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    # The wizard's one-time token: a second submit of the same wizard finds the claim it already made.
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("réclamation")
+        verbose_name_plural = _("réclamations")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status__in=["with_seller", "with_support"]), name="one_open_claim_per_order",
+                violation_error_message=_("Une réclamation est déjà en cours pour cette commande."),
+            ),
+            models.CheckConstraint(condition=Q(decision="") | Q(status="decided"), name="claim_decision_only_when_decided"),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(other_kind=""), name="claim_other_reason_has_kind"
+            ),
+        ]
+        indexes = [
+            # The sweep: overdue claims still with the seller; idle sweeps hit an empty index range.
+            models.Index(fields=["seller_deadline"], condition=Q(status="with_seller"), name="claim_due_idx"),
+            models.Index(
+                fields=["reminder_at"], condition=Q(status="with_seller", reminded_at__isnull=True), name="claim_reminder_idx"
+            ),
+            models.Index(fields=["seller", "status", "seller_deadline"], name="claim_seller_dashboard_idx"),
+            models.Index(fields=["buyer", "-opened_at"], name="claim_buyer_recent_idx"),
+            models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number} — {self.get_reason_display()}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_with_seller(self):
+        return self.status == self.Status.WITH_SELLER
+
+    @property
+    def is_with_support(self):
+        return self.status == self.Status.WITH_SUPPORT
+
+    @property
+    def is_decided(self):
+        return self.status == self.Status.DECIDED
+
+    @property
+    def is_closed(self):
+        return not self.is_open
+
+    @property
+    def may_extend(self):
+        """A guaranteed "not received" claim may have its deadline extended once."""
+        return (
+            self.is_with_seller and self.has_guarantee and self.reason == self.Reason.NOT_RECEIVED
+            and self.extension_requested_at is None
+        )
+
+
+class ClaimEvent(models.Model):
+    """One step of a claim's timeline, shown to both parties."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Réclamation ouverte")
+        MESSAGE = "message", _("Nouveau message")
+        PROPOSAL = "proposal", _("Proposition du vendeur")
+        ACCEPTED = "accepted", _("Proposition acceptée")
+        DECLINED = "declined", _("Proposition refusée")
+        WITHDRAWN = "withdrawn", _("Réclamation annulée par l'acheteur")
+        EXTENDED = "extended", _("Délai supplémentaire accordé au vendeur")
+        REMINDED = "reminded", _("Rappel envoyé au vendeur")
+        TAKEN_OVER = "taken_over", _("Pris en charge par le service client Rakuten")
+        ASSIGNED = "assigned", _("Dossier attribué à un conseiller")
+        DECIDED = "decided", _("Décision du service client")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("étape"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(_("date"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Automatic acts (the sweep) are recorded under their own name rather than a user.
+    automatic = models.BooleanField(default=False)
+    detail = models.TextField(_("détail"), blank=True)
+
+    class Meta:
+        verbose_name = _("étape de réclamation")
+        verbose_name_plural = _("étapes de réclamation")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["claim", "at"], name="claimevent_claim_at_idx")]
+        constraints = [
+            # A claim is taken over and decided once, whatever runs twice.
+            models.UniqueConstraint(
+                fields=["claim", "kind"], condition=Q(kind__in=["opened", "taken_over", "decided", "extended"]),
+                name="claimevent_once_per_claim",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClaimMessage(models.Model):
+    """A message in the claim's thread; internal notes are for agents only."""
+
+    class Role(models.TextChoices):
+        BUYER = "buyer", _("Acheteur")
+        SELLER = "seller", _("Vendeur")
+        SUPPORT = "support", _("Service client Rakuten")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("rôle"), max_length=8, choices=Role.choices)
+    body = models.TextField(_("message"), max_length=5000)
+    internal = models.BooleanField(_("note interne"), default=False)
+    created_at = models.DateTimeField(_("envoyé le"))
+
+    class Meta:
+        verbose_name = _("message de réclamation")
+        verbose_name_plural = _("messages de réclamation")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"], name="claimmessage_claim_idx")]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.role} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Proposal(models.Model):
+    """A solution offered by the seller, waiting for the buyer's answer."""
+
+    class Kind(models.TextChoices):
+        EXCHANGE = "exchange", _("Échange de l'article")
+        PARTIAL_REFUND = "partial_refund", _("Remboursement partiel (rabais)")
+        FULL_REFUND = "full_refund", _("Remboursement intégral")
+        RETURN_REFUND = "return_refund", _("Retour de l'article puis remboursement")
+        SHIPMENT_PROOF = "shipment_proof", _("Preuve d'expédition")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de votre réponse")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+        SUPERSEDED = "superseded", _("Remplacée par une nouvelle proposition")
+        LAPSED = "lapsed", _("Caduque")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(_("proposition"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2, null=True, blank=True)
+    carrier = models.CharField(_("transporteur"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("numéro de suivi"), max_length=60, blank=True)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("proposée le"))
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim"], condition=Q(status="pending"), name="one_pending_proposal_per_claim"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="proposal_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.kind} ({self.status})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+
+def attachment_path(instance, filename):
+    """Random names, so that a path says nothing and cannot be guessed."""
+    from .photos import random_name
+
+    return f"claims/{random_name(filename.rsplit('.', 1)[-1])}"
+
+
+class Attachment(models.Model):
+    """A re-encoded photo or a PDF receipt, served only through the authorised view."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(ClaimMessage, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
+    kind = models.CharField(max_length=8, default="image")
+    content_type = models.CharField(max_length=40)
+    original_name = models.CharField(_("nom du fichier"), max_length=120)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.kind == "image"
+
+
+class Notification(models.Model):
+    """A notice for one user, shown in the site and e-mailed; the row is the outbox until sent."""
+
+    class Kind(models.TextChoices):
+        CLAIM_OPENED = "claim_opened", _("Nouvelle réclamation")
+        MESSAGE = "message", _("Nouveau message")
+        PROPOSAL = "proposal", _("Nouvelle proposition du vendeur")
+        ACCEPTED = "accepted", _("Proposition acceptée")
+        DECLINED = "declined", _("Proposition refusée")
+        WITHDRAWN = "withdrawn", _("Réclamation annulée")
+        EXTENDED = "extended", _("Délai supplémentaire")
+        REMINDER = "reminder", _("Rappel : date limite demain")
+        TAKEN_OVER = "taken_over", _("Le service client Rakuten prend le relais")
+        DECIDED = "decided", _("Décision du service client")
+        ORDER_MESSAGE = "order_message", _("Nouveau message sur une commande")
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec définitif")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["email_next_attempt_at"], condition=Q(email_status="pending"), name="notification_outbox_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.kind}"

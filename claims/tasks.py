@@ -1,0 +1,20 @@
+"""Celery tasks: thin wrappers that load by id, call the domain with now, and return a count."""
+from celery import shared_task
+from django.utils import timezone
+
+from . import deadlines, notifications
+
+
+@shared_task(name="claims.send_notification_email", bind=True, max_retries=6, acks_late=True)
+def send_notification_email(self, notification_id: int) -> int:
+    """Send one notification e-mail; on failure retry with backoff (the sweep also picks it up)."""
+    try:
+        return int(notifications.send_email(notification_id=notification_id, now=timezone.now()))
+    except Exception as exc:  # noqa: BLE001 — the row records the failure; Celery retries later
+        raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
+
+
+@shared_task(name="claims.sweep")
+def sweep() -> int:
+    """All time-driven work: takeovers, reminders, sale finalization, unsent e-mails."""
+    return deadlines.sweep(now=timezone.now()).total

@@ -1,0 +1,12 @@
+"""Suite-wide fixtures: uploads go to a temporary folder, never to the real private media."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private-media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private-media"), "base_url": None}},
+    }

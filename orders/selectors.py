@@ -1,0 +1,48 @@
+"""Reads on orders, always scoped to the user who asks."""
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Order
+from .numbering import ORDER_PREFIX, number_pattern
+
+
+def orders_bought_by(user, *, search: str = ""):
+    """The buyer's orders, newest first, optionally filtered by (part of) an order number."""
+    queryset = Order.objects.filter(buyer=user).select_related("seller").order_by("-purchased_at", "-id")
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(number__icontains=search[:20])
+    return queryset
+
+
+def orders_sold_by(user, *, search: str = ""):
+    """The seller's sales, newest first; empty for a user who is not a seller."""
+    queryset = Order.objects.filter(seller__user=user).select_related("buyer").order_by("-purchased_at", "-id")
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(number__icontains=search[:20])
+    return queryset
+
+
+def orders_visible_to(user):
+    """Orders the user may open: bought, sold, or all for staff."""
+    if not user.is_authenticated:
+        return Order.objects.none()
+    if user.is_staff:
+        return Order.objects.all()
+    return Order.objects.filter(Q(buyer=user) | Q(seller__user=user))
+
+
+def access_order(user, number: str) -> Order:
+    """The order with this number if the user may see it, else 404 (never 403: it would confirm it exists)."""
+    if not number_pattern(ORDER_PREFIX).match(number or ""):
+        raise Http404
+    order = (
+        orders_visible_to(user)
+        .select_related("seller", "seller__user", "buyer")
+        .filter(number__iexact=number)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order

@@ -1,0 +1,98 @@
+"""Pages of the buyer's and seller's account: Mon compte, Tous mes achats, Mes ventes, the order page."""
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import AccountPreferences, Order
+from .selectors import access_order, orders_bought_by, orders_sold_by
+
+PAGE_SIZE = 20
+
+
+class HomeView(TemplateView):
+    template_name = "orders/home.html"
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "orders/account.html"
+
+
+class _OrderListView(LoginRequiredMixin, ListView):
+    paginate_by = PAGE_SIZE
+    context_object_name = "orders"
+
+    def search_term(self):
+        return self.request.GET.get("q", "").strip()[:40]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["q"] = self.search_term()
+        return context
+
+
+class PurchaseListView(_OrderListView):
+    template_name = "orders/purchase_list.html"
+
+    def get_queryset(self):
+        return orders_bought_by(self.request.user, search=self.search_term())
+
+
+class SaleListView(_OrderListView):
+    template_name = "orders/sale_list.html"
+
+    def get_queryset(self):
+        return orders_sold_by(self.request.user, search=self.search_term())
+
+
+class OrderDetailView(LoginRequiredMixin, DetailView):
+    template_name = "orders/order_detail.html"
+    context_object_name = "order"
+
+    def get_object(self, queryset=None):
+        return access_order(self.request.user, self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        from claims.selectors import order_claim_context
+
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        context["lines"] = list(order.lines.all())
+        context["tracking"] = list(order.tracking_events.all())
+        context["is_buyer"] = order.buyer_id == self.request.user.pk
+        context.update(order_claim_context(order=order, user=self.request.user, now=timezone.now()))
+        return context
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language (a cookie), and remember it for the user's e-mails."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        if request.user.is_authenticated:
+            AccountPreferences.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)

@@ -1,0 +1,4 @@
+"""The help portal's project package; loads the Celery app with Django."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with test-only defaults from the environment."""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+
+from .settings import *  # noqa: E402,F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

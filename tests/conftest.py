@@ -1,0 +1,21 @@
+"""Fixtures shared by every app's tests: the six roles around one order."""
+import pytest
+
+from tests.factories import SellerFactory, StaffFactory, UserFactory, make_order
+
+
+@pytest.fixture
+def roles(db):
+    """The owner (buyer), another buyer, the seller, another seller and staff, around one order."""
+    buyer = UserFactory(username="buyer")
+    seller = SellerFactory(user=UserFactory(username="seller"))
+    order = make_order(buyer=buyer, seller=seller)
+    return {
+        "buyer": buyer,
+        "other_buyer": UserFactory(username="other-buyer"),
+        "seller": seller.user,
+        "other_seller": SellerFactory(user=UserFactory(username="other-seller")).user,
+        "staff": StaffFactory(username="staff"),
+        "order": order,
+        "seller_profile": seller,
+    }
