@@ -119,6 +119,11 @@ def claim_open(*, order: Order, buyer, reason: str, description: str, now: datet
     with transaction.atomic():
         # Serialise claims on the same order; the partial unique constraint is the last word.
         order = Order.objects.select_for_update().select_related("seller__user").get(pk=order.pk)
+        if submission_token is not None:
+            # A double submit waited on the lock above: it finds the claim the first one made.
+            already = Claim.objects.filter(submission_token=submission_token).first()
+            if already is not None:
+                return already
         eligibility = claim_eligibility(order=order, user=buyer, now=now)
         if not eligibility.allows(reason):
             window = eligibility.reasons.get(reason)
