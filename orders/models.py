@@ -48,6 +48,13 @@ class SellerProfile(models.Model):
     def is_professional(self):
         return self.kind == self.Kind.PROFESSIONAL
 
+    def clean(self):
+        # Otherwise turning a professional into an individual would leave them selling new items.
+        if self.pk and not self.is_professional and self.listings.filter(condition=Listing.Condition.NEW).exists():
+            raise ValidationError(
+                {"kind": _("Ce vendeur a des annonces d'articles neufs : il doit rester professionnel.")}
+            )
+
 
 class Listing(models.Model):
     class Condition(models.TextChoices):

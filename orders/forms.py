@@ -1,0 +1,57 @@
+"""Forms for the agents' order screens: lines filled from their listing, rules that span several rows."""
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrderLine, TrackingEvent
+
+
+class OrderLineAdminForm(forms.ModelForm):
+    """A line whose title and unit price default to the listing's, as when the buyer ordered."""
+
+    class Meta:
+        model = OrderLine
+        fields = ["listing", "title", "quantity", "unit_price"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["unit_price"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        listing = cleaned.get("listing")
+        if listing is not None:
+            if not cleaned.get("title"):
+                cleaned["title"] = listing.title
+            if cleaned.get("unit_price") is None:
+                cleaned["unit_price"] = listing.price
+        return cleaned
+
+
+class OrderLineInlineFormSet(BaseInlineFormSet):
+    """Every line of an order sells one of the order's seller's listings."""
+
+    def clean(self):
+        super().clean()
+        seller_id = self.instance.seller_id
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            listing = form.cleaned_data.get("listing")
+            if listing is not None and seller_id and listing.seller_id != seller_id:
+                form.add_error("listing", _("Cette annonce n'appartient pas au vendeur de la commande."))
+
+
+class TrackingEventInlineFormSet(BaseInlineFormSet):
+    """An order is finalized once: one "finalized" step at most."""
+
+    def clean(self):
+        super().clean()
+        finalized = [
+            form for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("kind") == TrackingEvent.Kind.FINALIZED
+        ]
+        for form in finalized[1:]:
+            form.add_error("kind", _("Une commande n'a qu'une étape « Vente finalisée »."))
