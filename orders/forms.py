@@ -1,9 +1,12 @@
 """Forms for the agents' order screens: lines filled from their listing, rules that span several rows."""
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrderLine, TrackingEvent
+from .models import OrderLine, TrackingEvent, wallet_above_total_message
 
 
 class OrderLineAdminForm(forms.ModelForm):
@@ -41,6 +44,15 @@ class OrderLineInlineFormSet(BaseInlineFormSet):
             listing = form.cleaned_data.get("listing")
             if listing is not None and seller_id and listing.seller_id != seller_id:
                 form.add_error("listing", _("Cette annonce n'appartient pas au vendeur de la commande."))
+        total = sum(
+            (form.cleaned_data["quantity"] * form.cleaned_data["unit_price"] for form in self.forms
+             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+             and form.cleaned_data.get("quantity") and form.cleaned_data.get("unit_price") is not None),
+            Decimal("0"),
+        )
+        # The order's total is recomputed from these lines on save, so the wallet part is checked against it here.
+        if self.instance.wallet_amount and self.instance.wallet_amount > total:
+            raise ValidationError(wallet_above_total_message(total))
 
 
 class TrackingEventInlineFormSet(BaseInlineFormSet):

@@ -84,6 +84,12 @@ class Listing(models.Model):
             )
 
 
+def wallet_above_total_message(total):
+    return _("La part payée par le porte-monnaie ne peut pas dépasser le total de la commande (%(total)s €).") % {
+        "total": total
+    }
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PLACED = "placed", _("Commandée")
@@ -186,6 +192,10 @@ class Order(models.Model):
             )
         if self.wallet_amount and self.payment_method != self.Payment.WALLET:
             errors["wallet_amount"] = _("Une part payée par le porte-monnaie suppose le paiement par porte-monnaie.")
+        elif self.wallet_amount and not self.pk and self.total and self.wallet_amount > self.total:
+            # Only a new order built with its total knows it here; in the admin the total follows the lines being
+            # edited, so the lines' formset checks it (orders/forms.py).
+            errors["wallet_amount"] = wallet_above_total_message(self.total)
         if errors:
             raise ValidationError(errors)
 

@@ -242,3 +242,15 @@ def test_admin_constraint_validation_backs_the_rule_when_clean_is_skipped(agent_
     order.refresh_from_db()
     assert order.payment_method == Order.Payment.CARD
     assert order.lines.get().quantity == 1
+
+
+def test_admin_refuses_a_wallet_part_above_the_new_total_of_the_lines(agent_client, roles):
+    order = roles["order"]
+    data = order_form_data(order, payment_method=Order.Payment.WALLET, wallet_amount="80.00")
+    response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
+    assert response.status_code == 200
+    assert "ne peut pas dépasser le total de la commande (50.00 €)" in response.content.decode()
+    data["lines-0-quantity"] = 2
+    assert agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data).status_code == 302
+    order.refresh_from_db()
+    assert (order.total, order.wallet_amount, order.card_amount) == (Decimal("100.00"), Decimal("80.00"), Decimal("20.00"))
