@@ -1,16 +1,29 @@
-"""The sweep: every time-driven step, compare-and-set, safe to run twice or at once in two workers."""
-from dataclasses import dataclass
-from datetime import datetime
+"""The sweep: every time-driven step, batch after batch, safe to run twice or at once in two workers.
 
-from django.db import transaction
+Deadlines live on the rows; a step only compares them with `now`, so a sweep that was down for a day
+catches up in one run. The writes themselves are claims.domain's batched acts (skip_locked, then a
+conditional update of exactly the rows taken); this module only drives them and plans a dry run.
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
 from django.db.models import Exists, OuterRef
 
-from orders.models import Order, TrackingEvent
+from orders.models import Order
 
 from . import domain, notifications
-from .models import Claim
+from .models import Claim, Notification
 
-BATCH_SIZE = 500
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+EMAIL_BATCH_SIZE = 200
+# A notification younger than this still has its e-mail task in flight; the sweep leaves it to the worker.
+OUTBOX_GRACE = timedelta(minutes=2)
+# Wizard uploads of a claim never submitted are removed after this long.
+ABANDONED_UPLOADS_AFTER = timedelta(hours=24)
+PREVIEW_IDS = 10
 
 
 @dataclass
@@ -19,87 +32,122 @@ class SweepResult:
     reminded: int = 0
     finalized: int = 0
     emails_sent: int = 0
+    uploads_purged: int = 0
 
     @property
     def total(self) -> int:
-        return self.taken_over + self.reminded + self.finalized + self.emails_sent
+        return self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
 
 
-def overdue_claim_ids(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
-    """Claims still with the seller whose deadline has passed."""
-    return list(
-        Claim.objects.filter(status=Claim.Status.WITH_SELLER, seller_deadline__lt=now)
-        .order_by("seller_deadline").values_list("pk", flat=True)[:limit]
-    )
+@dataclass
+class StepPlan:
+    count: int
+    first_ids: list[int] = field(default_factory=list)
 
 
-def reminder_claim_ids(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
-    """Claims whose seller should now be reminded of the deadline."""
-    return list(
-        Claim.objects.filter(status=Claim.Status.WITH_SELLER, reminded_at__isnull=True, reminder_at__lte=now,
-                             seller_deadline__gte=now)
-        .order_by("reminder_at").values_list("pk", flat=True)[:limit]
-    )
+@dataclass
+class SweepPlan:
+    take_over: StepPlan
+    remind: StepPlan
+    finalize: StepPlan
+    emails: StepPlan
 
 
-def orders_to_finalize(*, now: datetime, limit: int = BATCH_SIZE):
-    """Orders six weeks old with no open claim."""
+def overdue_claims(*, now: datetime):
+    """Claims still with the seller whose deadline has passed (the partial index claim_due_idx)."""
+    return Claim.objects.filter(status=Claim.Status.WITH_SELLER, seller_deadline__lt=now).order_by("seller_deadline", "pk")
+
+
+def claims_to_remind(*, now: datetime):
+    """Claims entering their seller's last business day, not yet reminded (claim_reminder_idx)."""
+    return Claim.objects.filter(
+        status=Claim.Status.WITH_SELLER, reminded_at__isnull=True, reminder_at__lte=now, seller_deadline__gte=now,
+    ).order_by("reminder_at", "pk")
+
+
+def orders_to_finalize(*, now: datetime):
+    """Orders six weeks old with no open claim (order_to_finalize_idx)."""
     open_claim = Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)
-    return list(
-        Order.objects.filter(status__in=[Order.Status.PLACED, Order.Status.SHIPPED, Order.Status.DELIVERED],
-                             finalizes_at__lte=now)
-        .exclude(Exists(open_claim)).order_by("finalizes_at").values_list("pk", flat=True)[:limit]
+    return (
+        Order.objects.filter(status__in=domain.FINALIZABLE, finalizes_at__lte=now).exclude(Exists(open_claim))
+        .order_by("finalizes_at", "pk")
     )
 
 
-def take_over_overdue(*, now: datetime) -> int:
-    """Hand every overdue claim to support, batch after batch."""
+def stale_notifications(*, now: datetime):
+    """Notifications whose e-mail no worker sent: the broker was down, or a failed send is due again."""
+    return Notification.objects.filter(
+        email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now - OUTBOX_GRACE,
+    ).order_by("email_next_attempt_at", "pk")
+
+
+def _drain(act, *, now: datetime, batch_size: int) -> int:
+    """Run a batched act until it finds nothing due; memory holds one batch of ids at a time."""
     count = 0
-    while ids := overdue_claim_ids(now=now):
-        done = sum(domain.claim_take_over(claim_id=pk, now=now) for pk in ids)
-        count += done
-        if not done:
-            break
+    while ids := act(now=now, batch_size=batch_size):
+        count += len(ids)
     return count
 
 
-def send_reminders(*, now: datetime) -> int:
-    """Remind sellers whose deadline is one business day away."""
-    count = 0
-    while ids := reminder_claim_ids(now=now):
-        done = sum(domain.claim_remind(claim_id=pk, now=now) for pk in ids)
-        count += done
-        if not done:
-            break
-    return count
+def take_over_overdue(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Hand every overdue claim to support; how many this sweep took over."""
+    return _drain(domain.claims_take_over_due, now=now, batch_size=batch_size)
 
 
-def finalize_orders(*, now: datetime) -> int:
-    """Close the sales that reached six weeks with no open claim."""
-    count = 0
-    while ids := orders_to_finalize(now=now):
-        with transaction.atomic():
-            open_claim = Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)
-            changed = list(
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk__in=ids, status__in=[Order.Status.PLACED, Order.Status.SHIPPED, Order.Status.DELIVERED])
-                .exclude(Exists(open_claim)).values_list("pk", flat=True)
-            )
-            Order.objects.filter(pk__in=changed).update(status=Order.Status.FINALIZED, finalized_at=now)
-            TrackingEvent.objects.bulk_create(
-                [TrackingEvent(order_id=pk, kind=TrackingEvent.Kind.FINALIZED, at=now) for pk in changed]
-            )
-        count += len(changed)
-        if not changed:
-            break
-    return count
+def send_reminders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Remind, once, the sellers whose deadline is one business day away; how many were reminded."""
+    return _drain(domain.claims_remind_due, now=now, batch_size=batch_size)
 
 
-def sweep(*, now: datetime) -> SweepResult:
-    """Run every step once; a sweep that was down for a day catches up here."""
-    return SweepResult(
-        taken_over=take_over_overdue(now=now),
-        reminded=send_reminders(now=now),
-        finalized=finalize_orders(now=now),
-        emails_sent=notifications.send_due_emails(now=now),
+def finalize_orders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Close the sales that reached six weeks with no open claim; how many were closed."""
+    return _drain(domain.orders_finalize_due, now=now, batch_size=batch_size)
+
+
+def send_stale_emails(*, now: datetime, limit: int = EMAIL_BATCH_SIZE) -> int:
+    """Send a bounded number of e-mails that were never handed to a worker; the next sweep does the rest."""
+    sent = 0
+    for notification_id in stale_notifications(now=now).values_list("pk", flat=True)[:limit]:
+        try:
+            sent += notifications.send_email(notification_id=notification_id, now=now)
+        except Exception:  # noqa: BLE001 — the failure is recorded on the row, with its next attempt
+            continue
+    return sent
+
+
+def purge_abandoned_uploads(*, now: datetime) -> int:
+    """The wizard's cleanup of uploads for claims never submitted, when the wizard provides one."""
+    from . import wizard
+
+    purge = getattr(wizard, "purge_abandoned_wizard_files", None)
+    if purge is None:
+        return 0
+    return purge(now=now, older_than=ABANDONED_UPLOADS_AFTER) or 0
+
+
+def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
+    """Run every step once; takeovers first, so that no overdue claim is reminded."""
+    result = SweepResult(
+        taken_over=take_over_overdue(now=now, batch_size=batch_size),
+        reminded=send_reminders(now=now, batch_size=batch_size),
+        finalized=finalize_orders(now=now, batch_size=batch_size),
+        emails_sent=send_stale_emails(now=now),
+        uploads_purged=purge_abandoned_uploads(now=now),
+    )
+    if result.total:
+        logger.info("Sweep at %s: %s", now.isoformat(), result)
+    return result
+
+
+def _plan(queryset) -> StepPlan:
+    return StepPlan(count=queryset.count(), first_ids=list(queryset.values_list("pk", flat=True)[:PREVIEW_IDS]))
+
+
+def plan(*, now: datetime) -> SweepPlan:
+    """What a sweep at `now` would do, read only: counts and the first ids of each step."""
+    return SweepPlan(
+        take_over=_plan(overdue_claims(now=now)),
+        remind=_plan(claims_to_remind(now=now)),
+        finalize=_plan(orders_to_finalize(now=now)),
+        emails=_plan(stale_notifications(now=now)),
     )
