@@ -1,34 +1,269 @@
-"""Claim pages: the claim (one URL for buyer, seller and agent) and the notifications list."""
+"""Claim pages: the claim (one URL for buyer, seller and agent), its actions, its attachments, the notifications.
+
+Every action loads the claim through access_claim (404 for non-parties), checks its form and calls
+claims.domain, which alone decides whether the act still applies.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.views.generic import DetailView, ListView
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
 
-from .models import Notification
-from .selectors import access_claim
+from . import domain
+from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
+from .forms import ClaimMessageForm, DeclineForm, ProposalForm, WithdrawForm
+from .models import ClaimMessage, Notification
+from .notifications import mark_read, notification_link
+from .photos import process_uploads
+from .selectors import (
+    access_claim, attachment_visible_to, claim_opening_photos, claim_proposals, claim_thread, claim_timeline,
+)
+from .templatetags.claim_tags import deadline_of
+
+TEMPLATE = "claims/claim_detail.html"
+ATTACHMENT_CACHE = "private, max-age=3600"
 
 
-class ClaimDetailView(LoginRequiredMixin, DetailView):
-    template_name = "claims/claim_detail.html"
-    context_object_name = "claim"
+def claim_page_context(request, claim, *, message_form=None, proposal_form=None) -> dict:
+    """Everything the claim page shows, with the forms of the actions this user may take now."""
+    user, now = request.user, timezone.now()
+    role = domain.role_of(claim, user)
+    proposals = list(claim_proposals(claim))
+    pending = next((proposal for proposal in proposals if proposal.is_pending), None)
+    is_buyer, is_seller = role == ClaimMessage.Role.BUYER, role == ClaimMessage.Role.SELLER
+    can = {
+        "message": claim.is_open,
+        "accept": is_buyer and claim.is_with_seller and pending is not None,
+        "withdraw": is_buyer and claim.is_open,
+        "propose": is_seller and claim.is_with_seller,
+        "extend": is_seller and claim.may_extend and now <= claim.seller_deadline,
+    }
+    return {
+        "claim": claim,
+        "order": claim.order,
+        "role": role,
+        "is_buyer": is_buyer,
+        "is_seller": is_seller,
+        "is_staff_viewer": role == ClaimMessage.Role.SUPPORT,
+        "can": can,
+        "deadline": deadline_of(claim, now),
+        "events": list(claim_timeline(claim)),
+        "thread": list(claim_thread(claim, user)),
+        "proposals": proposals,
+        "pending_proposal": pending,
+        "opening_photos": list(claim_opening_photos(claim)),
+        "items": list(claim.items.all()),
+        "message_form": message_form or ClaimMessageForm(role=role),
+        "proposal_form": proposal_form or (ProposalForm(claim=claim) if can["propose"] else None),
+        "decline_form": DeclineForm(),
+        "withdraw_form": WithdrawForm(),
+    }
 
-    def get_object(self, queryset=None):
-        return access_claim(self.request.user, self.kwargs["pk"])
+
+class ClaimDetailView(LoginRequiredMixin, TemplateView):
+    template_name = TEMPLATE
+
+    def get_context_data(self, **kwargs):
+        claim = access_claim(self.request.user, self.kwargs["pk"])
+        # Opening the claim is reading its notices.
+        Notification.objects.filter(recipient=self.request.user, claim=claim, read_at__isnull=True).update(
+            read_at=timezone.now())
+        return {**super().get_context_data(**kwargs), **claim_page_context(self.request, claim)}
+
+
+def _back(claim):
+    return redirect("claims:detail", pk=claim.pk)
+
+
+def _refused(request, claim, error):
+    """The act no longer applies: say why, change nothing, back to the claim."""
+    messages.error(request, error.message)
+    return _back(claim)
+
+
+def _form_errors(request, claim, **forms):
+    """Show the page again with what was typed, so nothing is lost."""
+    messages.error(request, _("Rien n'a été envoyé : corrigez les erreurs signalées ci-dessous."))
+    return render(request, TEMPLATE, claim_page_context(request, claim, **forms))
+
+
+def _uploads(form, field: str, *, allow_pdf: bool = False):
+    """Processed files, or None after adding one form error per refused file."""
+    accepted, rejected = process_uploads(form.cleaned_data.get(field) or [], allow_pdf=allow_pdf)
+    for refusal in rejected:
+        form.add_error(field, refusal.message)
+    return None if rejected else accepted
+
+
+@login_required
+@require_POST
+def claim_message_post(request, pk):
+    claim = access_claim(request.user, pk)
+    role = domain.role_of(claim, request.user)
+    form = ClaimMessageForm(request.POST, request.FILES, role=role)
+    if not form.is_valid():
+        return _form_errors(request, claim, message_form=form)
+    photos = _uploads(form, "photos")
+    if photos is None:
+        return _form_errors(request, claim, message_form=form)
+    try:
+        if form.cleaned_data.get("internal"):
+            domain.claim_add_note(claim_id=claim.pk, agent=request.user, body=form.cleaned_data["body"],
+                                  now=timezone.now())
+            messages.success(request, _("Note interne ajoutée."))
+        else:
+            domain.claim_post_message(claim_id=claim.pk, author=request.user, body=form.cleaned_data["body"],
+                                      attachments=photos, now=timezone.now())
+            messages.success(request, _("Votre message a été envoyé."))
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    return redirect(reverse("claims:detail", args=[claim.pk]) + "#fil")
+
+
+@login_required
+@require_POST
+def claim_propose_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = ProposalForm(request.POST, request.FILES, claim=claim)
+    if not form.is_valid():
+        return _form_errors(request, claim, proposal_form=form)
+    receipt = _uploads(form, "receipt", allow_pdf=True)
+    if receipt is None:
+        return _form_errors(request, claim, proposal_form=form)
+    data = form.cleaned_data
+    try:
+        domain.claim_propose(
+            claim_id=claim.pk, seller_user=request.user, kind=data["kind"], amount=data.get("amount"),
+            carrier=data.get("carrier", ""), tracking_number=data.get("tracking_number", ""),
+            message=data.get("message", ""), receipt=receipt, now=timezone.now(),
+        )
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Votre proposition a été envoyée à l'acheteur."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_accept_post(request, pk, proposal_pk):
+    claim = access_claim(request.user, pk)
+    try:
+        domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_decline_post(request, pk, proposal_pk):
+    claim = access_claim(request.user, pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        domain.claim_decline(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, reason=reason,
+                             now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Vous avez refusé la proposition. Le vendeur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_withdraw_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la raison de l'annulation."))
+        return _back(claim)
+    try:
+        domain.claim_withdraw(claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"],
+                              now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Votre réclamation est annulée. Le vendeur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_extend_post(request, pk):
+    claim = access_claim(request.user, pk)
+    try:
+        domain.claim_request_extension(claim_id=claim.pk, seller_user=request.user, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Le délai est prolongé. L'acheteur en est informé."))
+    return _back(claim)
+
+
+def _serve(name: str, content_type: str, *, download_name: str | None = None):
+    if not name or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    if download_name:
+        response.headers["Content-Disposition"] = f'attachment; filename="{_safe_filename(download_name)}"'
+    else:
+        response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = ATTACHMENT_CACHE
+    return response
+
+
+def _safe_filename(name: str) -> str:
+    """An ASCII name for the header: quotes, backslashes and non-ASCII would break it."""
+    cleaned = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name)
+    return cleaned or "piece-jointe"
+
+
+@login_required
+def attachment_file(request, pk):
+    """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
+    attachment = attachment_visible_to(request.user, pk)
+    download = None if attachment.is_image else attachment.original_name
+    return _serve(attachment.file.name, attachment.content_type, download_name=download)
+
+
+@login_required
+def attachment_thumbnail(request, pk):
+    """The small image shown in the thread; PDFs have none."""
+    attachment = attachment_visible_to(request.user, pk)
+    if not attachment.is_image or not attachment.thumbnail:
+        raise Http404
+    content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
+    return _serve(attachment.thumbnail.name, content_type)
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's notices, newest first; opening the list leaves them unread (a claim page reads its own)."""
+
     template_name = "claims/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 30
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).select_related("claim__order", "order")
+        return (Notification.objects.filter(recipient=self.request.user)
+                .select_related("claim__order", "order").order_by("-created_at", "-id"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for notification in context["notifications"]:
+            notification.link = notification_link(notification)
+        return context
 
 
-def _not_built_yet(request, *args, **kwargs):
-    raise Http404
-
-
-order_message_post = claim_message_post = claim_propose_post = claim_accept_post = _not_built_yet
-claim_decline_post = claim_withdraw_post = claim_extend_post = attachment_file = attachment_thumbnail = _not_built_yet
-notifications_mark_read = _not_built_yet
-SellerDashboardView = SellerOrderMessagesView = NotificationListView
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    count = mark_read(user=request.user, now=timezone.now())
+    if count:
+        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    return redirect("claims:notifications")

@@ -1,10 +1,11 @@
-"""Writes on orders: creation with its lines and number, tracking steps."""
+"""Writes on orders: creation with its lines and number, tracking steps, buyer–seller messages."""
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import SALE_CLOSES_AFTER, Order, OrderLine, TrackingEvent
+from .models import SALE_CLOSES_AFTER, Order, OrderLine, OrderMessage, TrackingEvent
 from .numbering import ORDER_PREFIX, next_numbers
 
 
@@ -46,3 +47,31 @@ def order_mark_delivered(*, order: Order, at) -> Order:
     TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.DELIVERED, at=at)
     order.refresh_from_db(fields=["status", "delivered_at"])
     return order
+
+
+class OrderMessageError(Exception):
+    """A message that cannot be posted; the message is for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@transaction.atomic
+def order_message_post(*, order: Order, author, body: str, now) -> OrderMessage:
+    """Post a buyer–seller message on the order and tell the other party."""
+    from claims.models import Notification
+    from claims.notifications import notify
+
+    if author.pk == order.buyer_id:
+        other = order.seller.user
+    elif author.pk == order.seller.user_id:
+        other = order.buyer
+    else:
+        raise OrderMessageError(_("Seuls l'acheteur et le vendeur de cette commande peuvent s'écrire ici."))
+    body = (body or "").strip()
+    if not body:
+        raise OrderMessageError(_("Écrivez votre message."))
+    message = OrderMessage.objects.create(order=order, author=author, body=body, created_at=now)
+    notify(recipients=[other], kind=Notification.Kind.ORDER_MESSAGE, order=order, now=now)
+    return message

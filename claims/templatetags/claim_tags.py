@@ -1,0 +1,58 @@
+"""Template helpers for claims: the deadline badge and who wrote what."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims.business_days import business_days_left, is_last_business_day
+from claims.models import Claim, ClaimMessage
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime
+    days_left: int
+    urgent: bool
+    overdue: bool
+
+
+def deadline_of(claim: Claim, now: datetime) -> Deadline | None:
+    """The seller's deadline as the pages show it, or None once the claim has left the seller."""
+    if not claim.is_with_seller:
+        return None
+    return Deadline(
+        at=claim.seller_deadline, days_left=business_days_left(now, claim.seller_deadline),
+        urgent=is_last_business_day(now, claim.seller_deadline), overdue=now > claim.seller_deadline,
+    )
+
+
+@register.inclusion_tag("claims/_deadline_badge.html")
+def deadline_badge(claim: Claim):
+    """A badge with the business days left, urgent on the last one."""
+    return {"deadline": deadline_of(claim, timezone.now())}
+
+
+@register.simple_tag
+def author_label(message: ClaimMessage, claim: Claim) -> str:
+    """How the thread names a message's author, without another query."""
+    if message.role == ClaimMessage.Role.SELLER:
+        return _("%(name)s (vendeur)") % {"name": claim.seller.display_name}
+    if message.role == ClaimMessage.Role.BUYER:
+        return _("%(name)s (acheteur)") % {"name": claim.buyer.first_name or claim.buyer.get_username()}
+    return _("Service client Rakuten")
+
+
+@register.simple_tag
+def actor_label(event, claim: Claim) -> str:
+    """Who did a step of the timeline."""
+    if event.automatic or event.actor_id is None:
+        return _("Automatique")
+    if event.actor_id == claim.buyer_id:
+        return _("Acheteur")
+    if event.actor_id == claim.seller.user_id:
+        return _("Vendeur")
+    return _("Service client Rakuten")
