@@ -29,6 +29,12 @@ class _OrderListView(LoginRequiredMixin, ListView):
     def search_term(self):
         return self.request.GET.get("q", "").strip()[:40]
 
+    def paginate_queryset(self, queryset, page_size):
+        # A stale or typed page number shows the nearest page rather than an error page.
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=self.get_allow_empty())
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.search_term()
@@ -61,7 +67,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
 
         context = super().get_context_data(**kwargs)
         order = self.object
-        context["lines"] = list(order.lines.all())
+        context["lines"] = list(order.lines.select_related("listing"))
         context["tracking"] = list(order.tracking_events.all())
         context["is_buyer"] = order.buyer_id == self.request.user.pk
         context.update(order_claim_context(order=order, user=self.request.user, now=timezone.now()))
