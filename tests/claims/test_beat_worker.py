@@ -1,0 +1,61 @@
+"""Beat's own scheduler fires the sweep entry, a real worker on the configured broker runs it, a claim is taken over."""
+import time
+from datetime import timedelta
+
+import pytest
+from celery.beat import Scheduler
+from celery.contrib.testing.worker import start_worker
+from django.db import close_old_connections
+from django.utils import timezone
+
+from claims import tasks  # noqa: F401  (registers the tasks on the app, as the worker does)
+from claims.models import Claim, ClaimEvent, Notification
+from rakuten_portal.celery import app
+from tests.factories import make_claim, make_order
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, *, timeout=30.0, step=0.1):
+    """Poll the database until the worker's effect shows, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        close_old_connections()
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+@pytest.fixture
+def worker():
+    app.loader.import_default_modules()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+        yield running
+
+
+def test_the_beat_schedule_runs_the_sweep_every_minute_by_default(settings):
+    scheduler = Scheduler(app=app, lazy=True)
+    scheduler.setup_schedule()
+    entry = scheduler.schedule["sweep"]
+    assert entry.task == "claims.sweep" and entry.task in app.tasks
+    assert entry.schedule.run_every == timedelta(seconds=settings.SWEEP_INTERVAL_SECONDS) == timedelta(minutes=1)
+
+
+def test_beat_fires_the_sweep_and_the_worker_takes_an_overdue_claim_over(worker):
+    now = timezone.now()
+    overdue = make_claim(order=make_order(now=now - timedelta(days=10), days_ago=3), now=now - timedelta(days=10))
+    current = make_claim(order=make_order(now=now, days_ago=3), now=now)
+    assert overdue.seller_deadline < now < current.seller_deadline
+
+    scheduler = Scheduler(app=app, lazy=True)
+    scheduler.setup_schedule()
+    entry = scheduler.schedule["sweep"]
+    entry.last_run_at = now - timedelta(hours=1)  # beat's clock: the entry is due
+    scheduler.tick()
+
+    assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).status == Claim.Status.WITH_SUPPORT), \
+        "the worker did not take the overdue claim over"
+    assert ClaimEvent.objects.filter(claim=overdue, kind=ClaimEvent.Kind.TAKEN_OVER).count() == 1
+    assert Notification.objects.filter(claim=overdue, kind=Notification.Kind.TAKEN_OVER).count() == 2
+    assert Claim.objects.get(pk=current.pk).status == Claim.Status.WITH_SELLER
