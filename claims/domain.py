@@ -117,8 +117,9 @@ def save_attachments(*, claim: Claim, files, uploaded_by, message=None, proposal
 def claim_open(*, order: Order, buyer, reason: str, description: str, now: datetime, items=(), other_kind: str = "",
                received_reference: str = "", photos=(), submission_token=None) -> Claim:
     """Open a claim with its photos, store the seller's deadline and tell the seller."""
+    # The token is matched with its buyer: a token seen elsewhere must never hand out someone else's claim.
     if submission_token is not None:
-        already = Claim.objects.filter(submission_token=submission_token).first()
+        already = Claim.objects.filter(submission_token=submission_token, buyer=buyer).first()
         if already is not None:
             return already
     with transaction.atomic():
@@ -126,7 +127,7 @@ def claim_open(*, order: Order, buyer, reason: str, description: str, now: datet
         order = Order.objects.select_for_update().select_related("seller__user").get(pk=order.pk)
         if submission_token is not None:
             # A double submit waited on the lock above: it finds the claim the first one made.
-            already = Claim.objects.filter(submission_token=submission_token).first()
+            already = Claim.objects.filter(submission_token=submission_token, buyer=buyer).first()
             if already is not None:
                 return already
         eligibility = claim_eligibility(order=order, user=buyer, now=now)
