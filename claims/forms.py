@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Claim, ClaimMessage, Proposal
@@ -60,6 +61,8 @@ class ProposalForm(forms.Form):
         self.fields["kind"].choices = kinds
         total = claim.order.total
         self.fields["amount"].max_value = total
+        self.fields["amount"].validators.append(MaxValueValidator(
+            total, message=_("Le montant ne peut pas dépasser %(total)s €, le total de la commande.") % {"total": total}))
         self.fields["amount"].widget.attrs.update({"max": total, "step": "0.01", "min": "0.01"})
         self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s €, le total de la commande.") % {
             "total": total}
