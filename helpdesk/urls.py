@@ -1,7 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "helpdesk"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="helpdesk/index.html"), name="index"),
+    path("", views.HelpIndexView.as_view(), name="index"),
+    path("articles/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("recherche/", views.SearchView.as_view(), name="search"),
+    path("nous-contacter/", views.ContactPageView.as_view(), name="contact"),
+    path("service-client/", views.ContactFormView.as_view(), name="contact_form"),
+    path("service-client/envoyee/", views.ContactSentView.as_view(), name="contact_sent"),
+    path("mes-demandes/", views.RequestListView.as_view(), name="requests"),
+    path("mes-demandes/<str:reference>/", views.RequestDetailView.as_view(), name="request_detail"),
+    path("pieces-jointes/<int:pk>/", views.attachment_file, name="attachment"),
+    path("pieces-jointes/<int:pk>/miniature/", views.attachment_thumbnail, name="attachment_thumbnail"),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "formtools",
     "axes",
+    "django_ratelimit",
     "orders",
     "claims",
     "helpdesk",
@@ -167,6 +168,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "claims.sweep", "schedule": SWEEP_INTERVAL_SECONDS},
+    "helpdesk-emails": {"task": "helpdesk.send_due_emails", "schedule": SWEEP_INTERVAL_SECONDS},
 }
 
 # Content-Security-Policy (Django 6): no inline script or style anywhere.
@@ -204,6 +206,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Contact-form rate limits (django-ratelimit): per IP and per account. The counters must be shared by
+# every web process and incremented atomically: Redis (or memcached) in production. The embedded run's
+# file cache is shared but not atomic (two posts in the same instant may count once) and the tests'
+# locmem cache lives in one process: good enough there, so only for those two is the check silenced.
+HELPDESK_CONTACT_RATE = env.str("HELPDESK_CONTACT_RATE", default="5/h")
+RATELIMIT_USE_CACHE = "default"
+# Behind a proxy, the client address is in a header (e.g. HTTP_X_FORWARDED_FOR); REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+SILENCED_SYSTEM_CHECKS = []
+if CACHES["default"]["BACKEND"] in ("django.core.cache.backends.filebased.FileBasedCache",
+                                    "django.core.cache.backends.locmem.LocMemCache"):
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),

@@ -1,0 +1,20 @@
+"""Celery tasks for the help desk's e-mails: thin wrappers around helpdesk.emails."""
+from celery import shared_task
+from django.utils import timezone
+
+from . import emails
+
+
+@shared_task(name="helpdesk.send_email", bind=True, max_retries=6, acks_late=True)
+def send_email(self, email_id: int) -> int:
+    """Send one help-desk e-mail; on failure retry with backoff (the periodic task also picks it up)."""
+    try:
+        return int(emails.email_send(email_id=email_id, now=timezone.now()))
+    except Exception as exc:  # noqa: BLE001 — the row records the failure; Celery retries later
+        raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
+
+
+@shared_task(name="helpdesk.send_due_emails")
+def send_due_emails() -> int:
+    """Send the help-desk e-mails still pending (broker down, failed sends)."""
+    return emails.send_due_emails(now=timezone.now())
