@@ -309,7 +309,7 @@ class ClaimWizardView(SessionWizardView):
         if claim.opened_at != self.now:
             messages.info(self.request, _("Votre réclamation a déjà été envoyée."))
         else:
-            deadline = formats.date_format(timezone.localtime(claim.seller_deadline), "DATE_FORMAT")
+            deadline = formats.date_format(timezone.localtime(claim.seller_deadline), "l j F Y")
             messages.success(self.request, _(
                 "Votre réclamation a été transmise au vendeur. Il a jusqu'au %(date)s pour vous répondre."
             ) % {"date": deadline})

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from PIL import Image
 
 from claims.business_days import PARIS, business_deadline
@@ -130,8 +130,10 @@ def test_each_reason_opens_a_claim_and_lands_on_the_claim_page(buyer_client, rol
     assert claim.received_reference == details.get("received_reference", "")
     assert claim.attachments.count() == 1
     assert claim.items.count() == (1 if "items" in steps else 0)
-    deadline = timezone.localtime(claim.seller_deadline)
-    assert f"Il a jusqu'au {deadline.day} " in messages_of(response)[0]
+    deadline = formats.date_format(timezone.localtime(claim.seller_deadline), "l j F Y")
+    assert messages_of(response) == [
+        f"Votre réclamation a été transmise au vendeur. Il a jusqu'au {deadline} pour vous répondre."
+    ]
 
 
 def test_not_received_asks_items_and_no_photos(client, roles):
