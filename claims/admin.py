@@ -1,0 +1,342 @@
+"""The agents' desk: the takeover queue, each claim's file read-only, and the acts that go through claims.domain.
+
+The admin never writes a claim itself: every field is read-only, and assigning, noting, writing to the
+parties and deciding are small views that call the domain and show its refusal as an error message.
+"""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import domain
+from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
+from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+
+QUEUE_PARAMETER = "file"
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The takeover queue: claims support has taken over, unassigned, mine, or all of them."""
+
+    title = gettext_lazy("file du service client")
+    parameter_name = QUEUE_PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unassigned", gettext_lazy("Non attribués")),
+            ("mine", gettext_lazy("Mes dossiers")),
+            ("all", gettext_lazy("Tous les dossiers pris en charge")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        queryset = queryset.filter(status=Claim.Status.WITH_SUPPORT)
+        if self.value() == "unassigned":
+            return queryset.filter(assigned_to__isnull=True)
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Claims still with the seller past their deadline: the next sweep takes them over."""
+
+    title = gettext_lazy("date limite")
+    parameter_name = "retard"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Dépassée (avec le vendeur)")), ("no", gettext_lazy("Non dépassée"))]
+
+    def queryset(self, request, queryset):
+        overdue = {"status": Claim.Status.WITH_SELLER, "seller_deadline__lt": timezone.now()}
+        if self.value() == "yes":
+            return queryset.filter(**overdue)
+        if self.value() == "no":
+            return queryset.exclude(**overdue)
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClaimEventInline(ReadOnlyInline):
+    model = ClaimEvent
+    verbose_name_plural = gettext_lazy("Chronologie")
+    fields = readonly_fields = ["at", "kind", "who", "detail"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("par"))
+    def who(self, event):
+        if event.automatic:
+            return _("Automatique (délai)")
+        return event.actor.get_username() if event.actor else "—"
+
+
+class ClaimMessageInline(ReadOnlyInline):
+    model = ClaimMessage
+    verbose_name_plural = gettext_lazy("Fil de discussion et notes internes")
+    fields = readonly_fields = ["created_at", "role", "author_name", "internal", "body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=gettext_lazy("auteur"))
+    def author_name(self, message):
+        return message.author.get_username()
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    verbose_name_plural = gettext_lazy("Photos et pièces jointes")
+    fields = readonly_fields = ["preview", "original_name", "uploaded_by_name", "attached_to", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description=gettext_lazy("aperçu"))
+    def preview(self, attachment):
+        # Through the authorised view: the files are never on a public media URL.
+        link = reverse("claims:attachment", args=[attachment.pk])
+        if attachment.is_image and attachment.thumbnail:
+            return format_html('<a href="{}"><img src="{}" alt="{}" class="claim-admin-thumb"></a>', link,
+                               reverse("claims:attachment_thumbnail", args=[attachment.pk]), attachment.original_name)
+        return format_html('<a href="{}">{}</a>', link, _("Ouvrir le PDF"))
+
+    @admin.display(description=gettext_lazy("envoyée par"))
+    def uploaded_by_name(self, attachment):
+        return attachment.uploaded_by.get_username()
+
+    @admin.display(description=gettext_lazy("envoyée le"))
+    def uploaded_at(self, attachment):
+        return attachment.created_at
+
+    @admin.display(description=gettext_lazy("jointe à"))
+    def attached_to(self, attachment):
+        if attachment.proposal_id:
+            return _("Proposition n° %(id)s") % {"id": attachment.proposal_id}
+        if attachment.message_id:
+            return _("Message n° %(id)s") % {"id": attachment.message_id}
+        return _("Réclamation")
+
+
+class ProposalInline(ReadOnlyInline):
+    model = Proposal
+    verbose_name_plural = gettext_lazy("Propositions du vendeur")
+    fields = readonly_fields = ["created_at", "kind", "status", "amount", "carrier", "tracking_number", "message",
+                                "answered_at"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    change_form_template = "admin/claims/claim/change_form.html"
+    list_display = ["order_number", "reason", "status", "buyer", "seller", "opened_at", "seller_deadline",
+                    "is_overdue", "taken_over_at", "assigned_to"]
+    list_filter = [QueueFilter, "status", "reason", OverdueFilter, "has_guarantee"]
+    search_fields = ["=order__number", "buyer__username", "buyer__email", "seller__display_name"]
+    list_select_related = ["order", "buyer", "seller", "assigned_to"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [ClaimEventInline, ClaimMessageInline, AttachmentInline, ProposalInline]
+    fieldsets = [
+        (None, {"fields": ["order_link", "buyer", "seller", "reason", "other_kind", "status", "has_guarantee"]}),
+        (gettext_lazy("Demande de l'acheteur"), {"fields": ["description", "received_reference", "items"]}),
+        (gettext_lazy("Délais"), {"fields": ["opened_at", "seller_deadline", "reminder_at", "reminded_at",
+                                             "extension_requested_at", "taken_over_at"]}),
+        (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount", "decision_reason",
+                                            "closed_at", "withdraw_reason"]}),
+    ]
+    readonly_fields = ["order_link"]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}
+
+    # --- read only: claims change only through the domain ---------------------------------------------
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def may_act(self, request) -> bool:
+        """Agents with the claims permission may assign, note, write and decide (the domain checks the rest)."""
+        return request.user.is_active and request.user.is_staff and request.user.has_perm("claims.change_claim")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order", "buyer", "seller", "assigned_to")
+
+    def get_ordering(self, request):
+        # The queue is served oldest takeover first.
+        if request.GET.get(QUEUE_PARAMETER):
+            return ["taken_over_at", "pk"]
+        return super().get_ordering(request)
+
+    @admin.display(description=gettext_lazy("commande"), ordering="order__number")
+    def order_number(self, claim):
+        return claim.order.number
+
+    @admin.display(description=gettext_lazy("commande"))
+    def order_link(self, claim):
+        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[claim.order_id]),
+                           claim.order.number)
+
+    @admin.display(description=gettext_lazy("en retard"), boolean=True)
+    def is_overdue(self, claim):
+        return claim.is_with_seller and claim.seller_deadline < timezone.now()
+
+    # --- the agent's acts -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("file/", wrap(self.queue_view), name="claims_claim_queue"),
+            path("<int:object_id>/attribuer/", wrap(self.assign_view), name="claims_claim_assign"),
+            path("<int:object_id>/note/", wrap(self.note_view), name="claims_claim_note"),
+            path("<int:object_id>/ecrire/", wrap(self.message_view), name="claims_claim_message"),
+            path("<int:object_id>/decider/", wrap(self.decide_view), name="claims_claim_decide"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if claim is not None:
+            extra.update(self.action_context(request, claim))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def action_context(self, request, claim, **forms) -> dict:
+        may_act = self.may_act(request)
+        return {
+            "claim": claim,
+            "may_act": may_act,
+            "may_assign": may_act and claim.is_with_support and claim.assigned_to_id != request.user.pk,
+            "may_decide": may_act and claim.is_with_support,
+            "may_write": may_act and claim.is_open,
+            "decision_form": forms.get("decision_form") or DecisionForm(claim=claim),
+            "note_form": forms.get("note_form") or NoteForm(),
+            "message_form": forms.get("message_form") or PartiesMessageForm(),
+        }
+
+    def _claim_for_act(self, request, object_id) -> Claim:
+        claim = self.get_object(request, str(object_id))
+        if claim is None:
+            raise Http404
+        if not self.may_act(request):
+            raise PermissionDenied
+        return claim
+
+    def _back_to(self, claim):
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    def queue_view(self, request):
+        """The agents' entry point: the oldest unassigned takeovers first."""
+        return HttpResponseRedirect(f"{reverse('admin:claims_claim_changelist')}?{QUEUE_PARAMETER}=unassigned")
+
+    def assign_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self._claim_for_act(request, object_id)
+        try:
+            domain.claim_assign(claim_id=claim.pk, agent=request.user, now=timezone.now())
+        except domain.ClaimActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Le dossier %(number)s vous est attribué.") % {"number": claim.order.number})
+        return self._back_to(claim)
+
+    def _form_view(self, request, object_id, *, form_class, form_name, title, act, done):
+        """GET shows the form alone; POST acts through the domain; an error keeps what the agent typed."""
+        claim = self._claim_for_act(request, object_id)
+        form_kwargs = {"claim": claim} if form_class is DecisionForm else {}
+        form = form_class(request.POST or None, **form_kwargs)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    act(claim, form.cleaned_data)
+                except domain.ClaimActionError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, done)
+                    return self._back_to(claim)
+            else:
+                messages.error(request, _("Corrigez les erreurs ci-dessous."))
+        context = {
+            **self.admin_site.each_context(request),
+            **self.action_context(request, claim, **{form_name: form}),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "form_name": form_name,
+            "original": claim,
+        }
+        return render(request, "admin/claims/claim/action_form.html", context,
+                      status=400 if request.method == "POST" else 200)
+
+    def note_view(self, request, object_id):
+        return self._form_view(
+            request, object_id, form_class=NoteForm, form_name="note_form", title=_("Ajouter une note interne"),
+            act=lambda claim, data: domain.claim_add_note(claim_id=claim.pk, agent=request.user, body=data["body"],
+                                                          now=timezone.now()),
+            done=_("Note interne ajoutée : seuls les conseillers la voient."),
+        )
+
+    def message_view(self, request, object_id):
+        return self._form_view(
+            request, object_id, form_class=PartiesMessageForm, form_name="message_form", title=_("Écrire aux parties"),
+            act=lambda claim, data: domain.claim_post_message(claim_id=claim.pk, author=request.user,
+                                                              body=data["body"], now=timezone.now()),
+            done=_("Message envoyé à l'acheteur et au vendeur."),
+        )
+
+    def decide_view(self, request, object_id):
+        return self._form_view(
+            request, object_id, form_class=DecisionForm, form_name="decision_form", title=_("Décider"),
+            act=lambda claim, data: domain.claim_decide(
+                claim_id=claim.pk, agent=request.user, decision=data["decision"], reason=data["reason"],
+                amount=data["amount"], now=timezone.now()),
+            done=_("Décision enregistrée : l'acheteur et le vendeur en sont informés."),
+        )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent to whom, and what is still waiting for its e-mail."""
+
+    list_display = ["created_at", "recipient", "kind", "claim", "email_status", "email_attempts", "email_sent_at"]
+    list_filter = ["email_status", "kind"]
+    search_fields = ["recipient__username", "recipient__email"]
+    list_select_related = ["recipient", "claim__order"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
