@@ -153,6 +153,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(_queue),
         "processed_folder": str(_done),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "broker" / "control"),
     }
 else:
     # A publish must fail fast when the broker is down: the outbox row stays and the sweep sends it.
