@@ -40,7 +40,8 @@ def access_order(user, number: str) -> Order:
     order = (
         orders_visible_to(user)
         .select_related("seller", "seller__user", "buyer")
-        .filter(number__iexact=number)
+        # Numbers are stored upper-case: an exact match uses the unique index (iexact would scan every row).
+        .filter(number=number.upper())
         .first()
     )
     if order is None:

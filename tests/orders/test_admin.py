@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,3 +255,20 @@ def test_admin_refuses_a_wallet_part_above_the_new_total_of_the_lines(agent_clie
     assert agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data).status_code == 302
     order.refresh_from_db()
     assert (order.total, order.wallet_amount, order.card_amount) == (Decimal("100.00"), Decimal("80.00"), Decimal("20.00"))
+
+
+@pytest.mark.postgres
+def test_paginator_uses_the_planner_estimate_for_a_big_unfiltered_table(roles, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is read from PostgreSQL's pg_class")
+    for _ in range(3):
+        make_order()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Order._meta.db_table}")
+    monkeypatch.setattr("orders.admin.EXACT_COUNT_UP_TO", 1)
+    paginator = EstimatedCountPaginator(Order.objects.all(), 10)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 4
+    assert "pg_class" in queries[0]["sql"] and "COUNT(" not in queries[0]["sql"].upper()
