@@ -72,7 +72,7 @@ class ContactRequest(models.Model):
         NEW = "new", _("Nouvelle")
         IN_PROGRESS = "in_progress", _("En cours")
         WAITING_CUSTOMER = "waiting_customer", _("En attente du client")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Clôturée")
 
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     topic = models.CharField(_("nature du problème"), max_length=16, choices=Topic.choices)

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(max_length=20, unique=True, verbose_name='référence')),
                 ('topic', models.CharField(choices=[('purchase', 'Achat'), ('tracking', 'Suivi de commande'), ('account', 'Gestion du compte'), ('payment', 'Paiement'), ('other', 'Autre')], max_length=16, verbose_name='nature du problème')),
-                ('status', models.CharField(choices=[('new', 'Nouvelle'), ('in_progress', 'En cours'), ('waiting_customer', 'En attente du client'), ('closed', 'Close')], default='new', max_length=16, verbose_name='statut')),
+                ('status', models.CharField(choices=[('new', 'Nouvelle'), ('in_progress', 'En cours'), ('waiting_customer', 'En attente du client'), ('closed', 'Clôturée')], default='new', max_length=16, verbose_name='statut')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
                 ('order_number', models.CharField(blank=True, max_length=20, verbose_name='numéro de commande')),
                 ('seller_name', models.CharField(blank=True, max_length=80, verbose_name='nom du vendeur')),
