@@ -136,16 +136,16 @@ class DetailsForm(forms.Form):
 class PhotosForm(forms.Form):
     """Step 4: photos, checked on arrival; good files are kept even when another one is refused."""
 
-    photos = MultipleImageField(
-        label=_("Ajouter des photos"), required=False,
-        help_text=_("JPEG, PNG ou WebP, 10 Mo au plus par photo, %(max)d photos au maximum.") % {"max": MAX_FILES_PER_UPLOAD},
-    )
+    photos = MultipleImageField(label=_("Ajouter des photos"), required=False)
     remove = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, stored=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.stored = list(stored)
         self.fields["remove"].choices = [(photo["key"], photo["name"]) for photo in self.stored]
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG ou WebP, 10 Mo au plus par photo, %(max)d photos au maximum."
+        ) % {"max": MAX_FILES_PER_UPLOAD}
         self.accepted_uploads = []
 
     def clean(self):
