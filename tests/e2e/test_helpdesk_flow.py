@@ -111,6 +111,9 @@ def test_alice_asks_about_an_order_with_a_photo_and_reads_the_agents_answer(
     # The agent answers from the admin, in a browser of their own.
     agent_context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     agent = agent_context.new_page()
+    agent_errors = []
+    agent.on("console", lambda message: message.type == "error" and agent_errors.append(message.text))
+    agent.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     login(agent, live_server, "agent")
     agent.goto(live_server.url + "/admin/helpdesk/contactrequest/")
     agent.get_by_role("link", name=reference).click()
@@ -119,6 +122,7 @@ def test_alice_asks_about_an_order_with_a_photo_and_reads_the_agents_answer(
     expect(agent.locator(".messagelist")).to_contain_text("Votre réponse a été envoyée au client par e-mail.")
     shoot(agent, "admin-list")
     agent_context.close()
+    assert agent_errors == []  # the admin works under the site's Content-Security-Policy
 
     page.goto(live_server.url + f"/aide/mes-demandes/{reference}/")
     expect(page.get_by_test_id("thread")).to_contain_text("Nous avons demandé au vendeur de vous rembourser.")
