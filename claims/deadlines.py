@@ -21,8 +21,6 @@ BATCH_SIZE = 1000
 EMAIL_BATCH_SIZE = 200
 # A notification younger than this still has its e-mail task in flight; the sweep leaves it to the worker.
 OUTBOX_GRACE = timedelta(minutes=2)
-# Wizard uploads of a claim never submitted are removed after this long.
-ABANDONED_UPLOADS_AFTER = timedelta(hours=24)
 PREVIEW_IDS = 10
 
 
@@ -116,13 +114,10 @@ def send_stale_emails(*, now: datetime, limit: int = EMAIL_BATCH_SIZE) -> int:
 
 
 def purge_abandoned_uploads(*, now: datetime) -> int:
-    """The wizard's cleanup of uploads for claims never submitted, when the wizard provides one."""
-    from . import wizard
+    """The wizard's cleanup of temporary uploads for claims never submitted."""
+    from .wizard import purge_abandoned_wizard_files
 
-    purge = getattr(wizard, "purge_abandoned_wizard_files", None)
-    if purge is None:
-        return 0
-    return purge(now=now, older_than=ABANDONED_UPLOADS_AFTER) or 0
+    return purge_abandoned_wizard_files(now=now)
 
 
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:

@@ -40,6 +40,8 @@ def test_the_beat_schedule_runs_the_sweep_every_minute_by_default(settings):
     entry = scheduler.schedule["sweep"]
     assert entry.task == "claims.sweep" and entry.task in app.tasks
     assert entry.schedule.run_every == timedelta(seconds=settings.SWEEP_INTERVAL_SECONDS) == timedelta(minutes=1)
+    # A sweep that waited longer than one interval in the queue is dropped: the next one does its work.
+    assert entry.options["expires"] == settings.SWEEP_INTERVAL_SECONDS
 
 
 def test_beat_fires_the_sweep_and_the_worker_takes_an_overdue_claim_over(worker):

@@ -357,14 +357,13 @@ def test_plan_counts_what_is_due_without_changing_anything():
     assert all(status_of(claim) == Claim.Status.WITH_SELLER for claim in claims)
 
 
-def test_the_sweep_calls_the_wizard_cleanup_when_there_is_one():
+def test_the_sweep_removes_abandoned_wizard_uploads():
     from claims import wizard
 
-    purge = mock.Mock(return_value=3)
-    with mock.patch.object(wizard, "purge_abandoned_wizard_files", purge, create=True):
+    with mock.patch.object(wizard, "purge_abandoned_wizard_files", return_value=3) as purge:
         result = deadlines.sweep(now=paris(2026, 2, 6))
     assert result.uploads_purged == 3
-    purge.assert_called_once_with(now=paris(2026, 2, 6), older_than=deadlines.ABANDONED_UPLOADS_AFTER)
+    purge.assert_called_once_with(now=paris(2026, 2, 6))
 
 
 def test_the_sweep_task_is_the_beat_schedule_entry(settings):
