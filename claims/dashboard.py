@@ -17,6 +17,7 @@ from orders.services import OrderMessageError
 from orders.services import order_message_post as post_order_message
 
 from .forms import OrderMessageForm
+from .models import Notification
 from .selectors import (
     DashboardFilter, seller_claim_counts, seller_claims, seller_order_threads, unread_order_messages_for_seller,
 )
@@ -83,9 +84,11 @@ class SellerOrderMessagesView(_SellerSpaceMixin, ListView):
         context["reply_form"] = OrderMessageForm()
         shown = [order.pk for order in threads if order.unread]
         if shown:
-            # The badge above was computed before this update, so this page still shows them as new.
-            OrderMessage.objects.filter(order_id__in=shown, read_at__isnull=True).exclude(
-                author=self.request.user).update(read_at=timezone.now())
+            # The badges were computed before these updates, so this page still shows the messages as new.
+            now, user = timezone.now(), self.request.user
+            OrderMessage.objects.filter(order_id__in=shown, read_at__isnull=True).exclude(author=user).update(read_at=now)
+            Notification.objects.filter(recipient=user, kind=Notification.Kind.ORDER_MESSAGE, order_id__in=shown,
+                                        read_at__isnull=True).update(read_at=now)
         return context
 
 

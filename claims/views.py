@@ -18,7 +18,7 @@ from django.views.generic import ListView, TemplateView
 from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
 from .forms import ClaimMessageForm, DeclineForm, ProposalForm, WithdrawForm
-from .models import ClaimMessage, Notification
+from .models import ClaimMessage, Notification, Proposal
 from .notifications import mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
@@ -36,6 +36,7 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
     role = domain.role_of(claim, user)
     proposals = list(claim_proposals(claim))
     pending = next((proposal for proposal in proposals if proposal.is_pending), None)
+    accepted = next((proposal for proposal in proposals if proposal.status == Proposal.Status.ACCEPTED), None)
     is_buyer, is_seller = role == ClaimMessage.Role.BUYER, role == ClaimMessage.Role.SELLER
     can = {
         "message": claim.is_open,
@@ -57,6 +58,7 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "thread": list(claim_thread(claim, user)),
         "proposals": proposals,
         "pending_proposal": pending,
+        "accepted_proposal": accepted,
         "opening_photos": list(claim_opening_photos(claim)),
         "items": list(claim.items.all()),
         "message_form": message_form or ClaimMessageForm(role=role),

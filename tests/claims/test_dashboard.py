@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import domain
-from claims.models import Proposal
+from claims.models import Notification, Proposal
 from claims.selectors import seller_claim_counts, seller_claims
 from orders.models import OrderMessage
 from orders.services import order_message_post
@@ -164,6 +164,7 @@ def test_unread_buyer_messages_are_counted_then_marked_read_once_seen(client, ro
     first = client.get(MESSAGES)
     assert "2 nouveaux" in first.content.decode()
     assert not OrderMessage.objects.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.filter(recipient=roles["seller"], read_at__isnull=True).exists()
     assert client.get(DASHBOARD).context["unread_order_messages"] == 0
 
 

@@ -82,6 +82,8 @@ def test_the_bell_counts_unread_notifications_even_when_several(client, roles):
     html = client.get(LIST).content.decode()
     assert 'data-testid="unread-count">3<' in html
     assert "3 notifications non lues" in html
+    account = client.get(reverse("orders:account"))
+    assert account.status_code == 200 and "3 notifications non lues" in account.content.decode()
 
 
 def _queries(client):
