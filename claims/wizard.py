@@ -214,6 +214,18 @@ class ClaimWizardView(SessionWizardView):
             self.storage.set_step_data(current, self.process_step(form))
         return super().render_goto_step(goto_step, **kwargs)
 
+    def render_done(self, form, **kwargs):
+        try:
+            return super().render_done(form, **kwargs)
+        except FileNotFoundError:
+            # A second submit racing the first one: the first has already removed the photos it stored.
+            sent = self._claim_already_sent()
+            if sent is not None:
+                messages.info(self.request, _("Votre réclamation a déjà été envoyée."))
+                return redirect("claims:detail", sent.pk)
+            self._forget_missing_photos()
+            return super().render_goto_step(PHOTOS, **kwargs)
+
     # Photos kept between steps
 
     def stored_photos(self) -> list[dict]:

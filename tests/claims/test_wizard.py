@@ -484,3 +484,31 @@ def test_wizard_queries_do_not_grow_with_orders_or_lines(client, roles):
         OrderLine.objects.create(order=big, listing=listing, title=listing.title, quantity=1, unit_price=listing.price)
     assert queries_for_first_step(client, big) == first
     assert queries_for_items_step(client, big) == items
+
+
+def test_submit_racing_a_first_one_that_removed_the_photos_is_not_a_server_error(buyer_client, roles, monkeypatch):
+    from claims.wizard import ClaimWizardView
+
+    wizard = Wizard(buyer_client, roles["order"])
+    wizard.start()
+    wizard.post("reason", {"reason": "counterfeit"})
+    wizard.post("details", {"description": "Faux"})
+    wizard.post("photos", photos=[jpeg()])
+    for name in tmp_files():
+        default_storage.delete(f"{TMP_FOLDER}/{name}")
+    # The first submit's cleanup happens just after this one checked its files.
+    original, calls = ClaimWizardView._forget_missing_photos, []
+
+    def misses_the_first_time(self):
+        calls.append(1)
+        if len(calls) > 1:
+            original(self)
+
+    monkeypatch.setattr(ClaimWizardView, "_forget_missing_photos", misses_the_first_time)
+    response = wizard.post("review")
+    assert response.status_code == 200 and response.context["step_name"] == "photos"
+    assert not Claim.objects.exists()
+    response = wizard.post("photos")
+    assert response.context["step_name"] == "review"
+    wizard.post("review")
+    assert Claim.objects.get().attachments.count() == 0
