@@ -161,6 +161,11 @@ class ClaimWizardView(SessionWizardView):
             ))
             return redirect("orders:detail", self.order.number)
         self._forget_missing_photos()
+        posted_step = request.POST.get(f"{self.prefix}-current_step")
+        if posted_step is not None and posted_step not in self.get_form_list():
+            # A page kept by the browser for a step the chosen reason no longer asks for.
+            messages.warning(request, _("Cette étape ne s'applique plus à votre réclamation : reprenez ici."))
+            return super().render_goto_step(self.steps.current)
         return super().post(request, *args, **kwargs)
 
     # Forms
@@ -280,6 +285,8 @@ class ClaimWizardView(SessionWizardView):
             "step_template": f"claims/wizard/step_{self.steps.current}.html",
             "advice_template": f"claims/wizard/advice/{reason}.html" if reason else "",
             "reason_photos_recommended": reason == Reason.DIFFERENT,
+            # "Contact the seller first" matters before anything else; other advice waits for the details.
+            "advice_on_items": reason == Reason.NOT_RECEIVED,
             "photos": self.stored_photos() if self.steps.current in (PHOTOS, REVIEW) else [],
         })
         if self.steps.current == REVIEW:

@@ -512,3 +512,14 @@ def test_submit_racing_a_first_one_that_removed_the_photos_is_not_a_server_error
     assert response.context["step_name"] == "review"
     wizard.post("review")
     assert Claim.objects.get().attachments.count() == 0
+
+
+def test_page_for_a_step_the_new_reason_skips_is_answered_with_the_current_step(buyer_client, roles):
+    wizard = Wizard(buyer_client, roles["order"])
+    wizard.start()
+    wizard.post("reason", {"reason": "damaged"})
+    wizard.post("reason", {"reason": "counterfeit"})  # the browser's back button, another reason
+    response = wizard.post("items", {"items": [roles["order"].lines.get().pk]})  # back again, to the old items page
+    assert response.status_code == 200
+    assert response.context["step_name"] == "details"
+    assert "ne s'applique plus" in messages_of(response)[0]
