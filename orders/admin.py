@@ -2,8 +2,10 @@
 from decimal import Decimal
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +83,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "purchased_at", "buyer", "seller", "status", "payment_method", "shipping_method",
                     "destination", "has_guarantee", "total"]
     list_filter = ["status", "payment_method", "has_guarantee", "shipping_method", "destination"]
-    search_fields = ["^number", "buyer__username", "buyer__email", "seller__display_name"]
+    # Exact user names and e-mails: a substring search would join and scan every order.
+    search_fields = ["^number", "=buyer__username", "=buyer__email", "seller__display_name"]
     list_select_related = ["buyer", "seller"]
     raw_id_fields = ["buyer"]
     autocomplete_fields = ["seller"]
@@ -102,6 +105,11 @@ class OrderAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if number_pattern(ORDER_PREFIX).match(term):
             return queryset.filter(number=term.upper()), False
+        # Likewise a buyer's exact user name or e-mail goes through the buyer index, not an OR over joined tables.
+        buyer_ids = list(get_user_model().objects.filter(Q(username__iexact=term) | Q(email__iexact=term))
+                         .values_list("pk", flat=True)[:20]) if term else []
+        if buyer_ids:
+            return queryset.filter(buyer_id__in=buyer_ids), False
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):

@@ -146,6 +146,8 @@ class Order(models.Model):
         verbose_name_plural = _("commandes")
         ordering = ["-purchased_at", "-id"]
         indexes = [
+            # The agents' order list, newest first: a million rows must not be sorted on each page.
+            models.Index(fields=["-purchased_at", "-id"], name="order_recent_idx"),
             models.Index(fields=["buyer", "-purchased_at", "-id"], name="order_buyer_recent_idx"),
             models.Index(fields=["seller", "-purchased_at", "-id"], name="order_seller_recent_idx"),
             models.Index(

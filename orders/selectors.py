@@ -1,8 +1,8 @@
 """Reads on orders, always scoped to the user who asks."""
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 
-from .models import Order
+from .models import Order, SellerProfile
 from .numbering import ORDER_PREFIX, number_pattern
 
 
@@ -17,7 +17,9 @@ def orders_bought_by(user, *, search: str = ""):
 
 def orders_sold_by(user, *, search: str = ""):
     """The seller's sales, newest first; empty for a user who is not a seller."""
-    queryset = Order.objects.filter(seller__user=user).select_related("buyer").order_by("-purchased_at", "-id")
+    # `seller_id = (subquery)` walks the (seller, -purchased_at) index; a join on the profile sorted every sale.
+    seller_id = Subquery(SellerProfile.objects.filter(user=user).values("pk")[:1])
+    queryset = Order.objects.filter(seller_id=seller_id).select_related("buyer").order_by("-purchased_at", "-id")
     search = search.strip()
     if search:
         queryset = queryset.filter(number__icontains=search[:20])
