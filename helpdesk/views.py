@@ -124,7 +124,8 @@ class ContactFormView(FormView):
         return self.form_valid(form)
 
     def limited_response(self, form):
-        form.is_valid()  # so that the typed values are shown back as they were cleaned
+        # Shown back with what was typed; the files are not even looked at.
+        form = self.get_form_class()(data=self.request.POST, user=self.request.user)
         form.add_error(None, _(
             "Vous avez envoyé trop de demandes en peu de temps. Votre message n'a pas été envoyé : "
             "réessayez dans une heure, ou appelez-nous au %(phone)s."

@@ -112,3 +112,15 @@ def test_help_pages_make_the_same_number_of_queries_with_one_or_many_articles(cl
     Article.objects.exclude(slug__in=keep).delete()
     few = [_count(client, url) for url in urls]
     assert few == many
+
+
+def test_operators_reload_missing_articles_with_a_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Article.objects.filter(slug="garantie-rakuten").delete()
+    out = StringIO()
+    call_command("load_help_articles", stdout=out)
+    assert out.getvalue().strip() == "2 article(s) created."
+    assert Article.objects.filter(slug="garantie-rakuten").count() == 2

@@ -31,6 +31,12 @@ def test_postgres_ranks_the_title_match_first_and_falls_back_to_any_word():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL")
+def test_postgres_search_without_accents_still_finds_the_article():
+    assert slugs(search.search_articles("colis recu", "fr"))[0] == "colis-non-recu"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL")
 def test_postgres_stems_english_articles_with_english_rules():
     assert slugs(search.search_articles("parcels not arriving", "en"))[0] == "colis-non-recu"
 
