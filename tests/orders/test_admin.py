@@ -272,3 +272,15 @@ def test_paginator_uses_the_planner_estimate_for_a_big_unfiltered_table(roles, m
     with CaptureQueriesContext(connection) as queries:
         assert paginator.count == 4
     assert "pg_class" in queries[0]["sql"] and "COUNT(" not in queries[0]["sql"].upper()
+
+
+@pytest.mark.parametrize("name, with_pk", [("changelist", False), ("change", True), ("add", False)])
+def test_order_admin_pages_have_no_inline_script_or_style_under_the_csp(agent_client, roles, name, with_pk):
+    import re
+
+    url = reverse(f"admin:orders_order_{name}", args=[roles["order"].pk] if with_pk else [])
+    response = agent_client.get(url)
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    assert [tag for tag in re.findall(r"<script[^>]*>", html) if "src=" not in tag and "application/json" not in tag] == []
+    assert 'style="' not in html
