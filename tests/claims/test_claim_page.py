@@ -219,3 +219,14 @@ def test_claim_page_query_count_does_not_grow_with_the_thread(client, roles, rol
     client.force_login(roles[role])
     _queries(client, small)  # warm the session and caches
     assert _queries(client, small) == _queries(client, big)
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller", "staff"])
+def test_claim_page_renders_in_english_too(client, roles, claim, settings, role):
+    domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.PARTIAL_REFUND,
+                         amount=Decimal("5.00"), now=timezone.now())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(roles[role])
+    response = client.get(url(claim))
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
