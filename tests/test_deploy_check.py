@@ -36,3 +36,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_benchmark_bare_view_is_not_routed_unless_asked_for(client):
+    assert client.get("/bench/bare/").status_code == 404
