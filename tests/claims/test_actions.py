@@ -312,3 +312,25 @@ def test_seller_cannot_propose_once_support_took_over(client, roles, claim):
     response = client.post(reverse("claims:propose", args=[claim.pk]), {"kind": "exchange"})
     assert any("plus faire de proposition" in text for text in flash(response))
     assert not claim.proposals.exists()
+
+
+def test_a_rejected_receipt_keeps_the_typed_proposal_and_names_the_file(client, roles, not_received):
+    client.force_login(roles["seller"])
+    bad = SimpleUploadedFile("recu.pdf", b"%PDF-1.4 truncated", content_type="application/pdf")
+    response = client.post(reverse("claims:propose", args=[not_received.pk]), {
+        "kind": "shipment_proof", "carrier": "Chronopost", "tracking_number": "XY987", "receipt": [bad],
+        "message": "Colis déposé lundi"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "recu.pdf" in html and "endommagé ou illisible" in html
+    assert 'value="Chronopost"' in html and 'value="XY987"' in html and "Colis déposé lundi" in html
+    assert not not_received.proposals.exists()
+
+
+def test_more_than_ten_photos_are_refused_by_name(client, roles, claim):
+    client.force_login(roles["buyer"])
+    files = [png(f"p{i}.png") for i in range(11)]
+    response = client.post(reverse("claims:message", args=[claim.pk]), {"body": "Toutes mes photos", "photos": files})
+    assert response.status_code == 200
+    assert "p10.png" in response.content.decode()
+    assert not ClaimMessage.objects.filter(claim=claim).exists()
