@@ -69,3 +69,15 @@ def test_success_resets_the_failure_count(client):
     client.logout()
     for _ in range(4):
         assert attempt(client, "alice", "devine").status_code == 200
+
+
+def test_attempts_during_the_lock_restart_the_hour(client):
+    start = timezone.now()
+    _lock_alice_at(client, start)
+    with time_machine.travel(start + timedelta(minutes=59), tick=False):
+        attempt(client, "alice", "encore")
+    with time_machine.travel(start + timedelta(hours=1, minutes=1), tick=False):
+        assert attempt(client, "alice", PASSWORD).status_code == 429
+    # That refused attempt counted too: the lock ends an hour after it.
+    with time_machine.travel(start + timedelta(hours=2, minutes=2), tick=False):
+        assert attempt(client, "alice", PASSWORD).status_code == 302
