@@ -487,3 +487,45 @@ def test_items_from_another_order_are_ignored(case):
     claim = domain.claim_open(order=order, buyer=case.buyer, reason=Claim.Reason.DAMAGED, description="x",
                               now=OPENED, items=list(case.order.lines.all()) + list(order.lines.all()))
     assert list(claim.items.all()) == list(order.lines.all())
+
+
+# --- locks (PostgreSQL) -----------------------------------------------------------------------------------------
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_act_locks_the_claim_but_not_the_order_or_the_users_it_reads():
+    import threading
+
+    from django.db import DatabaseError, connection
+    from django.db import connections as all_connections
+
+    from orders.models import Order as OrderModel
+    from tests.factories import SellerFactory, UserFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL: run with DATABASE_URL=postgres://…")
+    buyer, seller = UserFactory(username="lock-buyer"), SellerFactory(user=UserFactory(username="lock-seller"))
+    order = make_order(buyer=buyer, seller=seller, now=OPENED, days_ago=20)
+    claim = open_claim(order)
+    outcome = {}
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                OrderModel.objects.select_for_update(nowait=True).get(pk=order.pk)
+                list(type(buyer).objects.select_for_update(nowait=True).filter(pk__in=[buyer.pk, seller.user_id]))
+            outcome["others"] = "free"
+            with transaction.atomic():
+                Claim.objects.select_for_update(nowait=True).get(pk=claim.pk)
+            outcome["claim"] = "free"
+        except DatabaseError:
+            outcome.setdefault("claim", "locked")
+        finally:
+            all_connections.close_all()
+
+    with transaction.atomic():
+        domain._locked(claim.pk)
+        worker = threading.Thread(target=other_worker)
+        worker.start()
+        worker.join(10)
+    assert outcome == {"others": "free", "claim": "locked"}
