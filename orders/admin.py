@@ -128,3 +128,6 @@ class OrderAdmin(admin.ModelAdmin):
         if total != order.total:
             Order.objects.filter(pk=order.pk).update(total=total)
             order.total = total
+        if not change and not order.tracking_events.exists():
+            # Like an order placed on the site, its timeline starts with the purchase.
+            TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at)

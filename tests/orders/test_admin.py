@@ -167,6 +167,7 @@ def test_order_added_in_the_admin_gets_a_number_and_its_total(agent_client, role
     line = order.lines.get()
     assert (line.title, line.unit_price) == (listing.title, Decimal("12.50"))
     assert order.finalizes_at == order.purchased_at + timedelta(weeks=6)
+    assert list(order.tracking_events.values_list("kind", "at")) == [(TrackingEvent.Kind.PLACED, order.purchased_at)]
 
 
 def test_admin_add_refuses_ten_times_with_express(agent_client, roles):
