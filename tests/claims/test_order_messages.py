@@ -110,3 +110,15 @@ def test_staff_read_the_conversation_without_a_form(client, roles):
     html = client.get(order_url(roles["order"])).content.decode()
     assert "Bonjour vendeur" in html
     assert post_url(roles["order"]) not in html
+
+
+def test_the_order_message_email_names_the_order_and_links_to_it(roles, mailoutbox):
+    from claims.notifications import send_email
+
+    order_message_post(order=roles["order"], author=roles["buyer"], body="Bonjour", now=timezone.now())
+    notification = Notification.objects.get()
+    assert send_email(notification_id=notification.pk, now=timezone.now())
+    (email,) = mailoutbox
+    assert email.to == [roles["seller"].email]
+    assert email.subject == "Nouveau message sur une commande"
+    assert roles["order"].number in email.body and order_url(roles["order"]) in email.body
