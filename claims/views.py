@@ -265,6 +265,15 @@ class NotificationListView(LoginRequiredMixin, ListView):
 @login_required
 @require_POST
 def notifications_mark_read(request):
+    """Mark all the user's notices read; or, given one, mark it read and open what it is about."""
+    notification_id = request.POST.get("notification", "")
+    if notification_id:
+        notification = Notification.objects.filter(
+            recipient=request.user, pk=notification_id if notification_id.isdigit() else None).first()
+        if notification is None:
+            raise Http404
+        mark_read(user=request.user, now=timezone.now(), notification_ids=[notification.pk])
+        return redirect(notification_link(notification))
     count = mark_read(user=request.user, now=timezone.now())
     if count:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))

@@ -100,3 +100,30 @@ def test_the_list_query_count_does_not_grow_with_notifications(client, roles, cl
         make_claim(order=make_order(seller=roles["seller_profile"]))
         order_message_post(order=roles["order"], author=roles["buyer"], body="Bonjour", now=timezone.now())
     assert _queries(client) == one
+
+
+def test_opening_an_unread_notification_marks_it_read_and_leads_to_its_claim(client, roles, claim):
+    order_message_post(order=roles["order"], author=roles["buyer"], body="Bonjour", now=timezone.now())
+    opened = Notification.objects.get(recipient=roles["seller"], kind=Notification.Kind.CLAIM_OPENED)
+    client.force_login(roles["seller"])
+    response = client.post(MARK_READ, {"notification": opened.pk})
+    assert response["Location"] == reverse("claims:detail", args=[claim.pk])
+    assert Notification.objects.get(pk=opened.pk).read_at is not None
+    assert Notification.objects.filter(recipient=roles["seller"], read_at__isnull=True).count() == 1
+
+
+def test_opening_an_order_notification_leads_to_the_order(client, roles):
+    order_message_post(order=roles["order"], author=roles["seller"], body="Bonjour", now=timezone.now())
+    notification = Notification.objects.get(recipient=roles["buyer"])
+    client.force_login(roles["buyer"])
+    response = client.post(MARK_READ, {"notification": notification.pk})
+    assert response["Location"] == reverse("orders:detail", args=[roles["order"].number])
+
+
+@pytest.mark.parametrize("value", ["other", "abc", "999999"])
+def test_another_users_or_an_unknown_notification_is_a_404(client, roles, claim, value):
+    seller_notice = Notification.objects.get(recipient=roles["seller"])
+    client.force_login(roles["buyer"])
+    response = client.post(MARK_READ, {"notification": seller_notice.pk if value == "other" else value})
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=seller_notice.pk).read_at is None

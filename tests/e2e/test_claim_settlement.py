@@ -133,7 +133,8 @@ def test_buyer_contacts_the_seller_who_answers_from_the_seller_space(page, secon
     buyer.get_by_role("link", name="notifications", exact=False).first.click()
     expect(buyer.get_by_test_id("notifications")).to_contain_text("Nouveau message sur une commande")
     shoot(buyer, "notifications")
-    buyer.get_by_test_id("notifications").get_by_role("link").first.click()
+    buyer.get_by_test_id("notifications").get_by_role("button", name="Nouveau message sur une commande").click()
     expect(buyer.locator("#contacter-le-vendeur")).to_contain_text("Il part demain matin")
     shoot(buyer, "order-messages")
+    expect(buyer.get_by_test_id("unread-count")).to_have_count(0)
     assert page_errors == []
