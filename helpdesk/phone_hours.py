@@ -51,7 +51,8 @@ def phone_line_status(now: datetime) -> PhoneLineStatus:
         slot = hours.get(day.weekday())
         if not slot or (offset == 0 and local.time() >= slot[0]):
             continue
-        when = _("aujourd'hui") if offset == 0 else str(WEEKDAYS[day.weekday()]).lower()
+        # Django's French weekday names are already lower case; English ones keep their capital.
+        when = _("aujourd'hui") if offset == 0 else str(WEEKDAYS[day.weekday()])
         return PhoneLineStatus(
             False, _("Fermé — ouvre %(day)s à %(time)s") % {"day": when, "time": format_time(slot[0])}
         )
@@ -65,7 +66,7 @@ def timetable() -> list[OpeningRow]:
     for weekday in range(1, 8):
         if weekday < 7 and hours.get(weekday) == hours.get(start):
             continue
-        first, last = str(WEEKDAYS[start]).lower(), str(WEEKDAYS[weekday - 1]).lower()
+        first, last = str(WEEKDAYS[start]), str(WEEKDAYS[weekday - 1])
         days = first if start == weekday - 1 else _("%(first)s au %(last)s") % {"first": first, "last": last}
         slot = hours.get(start)
         text = (_("%(opens)s – %(closes)s") % {"opens": format_time(slot[0]), "closes": format_time(slot[1])}
