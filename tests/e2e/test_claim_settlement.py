@@ -130,7 +130,7 @@ def test_buyer_contacts_the_seller_who_answers_from_the_seller_space(page, secon
     thread.get_by_role("button", name="Répondre").click()
     expect(seller.get_by_test_id("order-thread").first).to_contain_text("Il part demain matin")
 
-    buyer.get_by_role("link", name="notifications", exact=False).first.click()
+    buyer.locator(f'nav a[href="{reverse("claims:notifications")}"]').click()
     expect(buyer.get_by_test_id("notifications")).to_contain_text("Nouveau message sur une commande")
     shoot(buyer, "notifications")
     buyer.get_by_test_id("notifications").get_by_role("button", name="Nouveau message sur une commande").click()
