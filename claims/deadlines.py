@@ -53,14 +53,14 @@ class SweepPlan:
 
 def overdue_claims(*, now: datetime):
     """Claims still with the seller whose deadline has passed (the partial index claim_due_idx)."""
-    return Claim.objects.filter(status=Claim.Status.WITH_SELLER, seller_deadline__lt=now).order_by("seller_deadline", "pk")
+    return Claim.objects.filter(status=Claim.Status.WITH_SELLER, seller_deadline__lt=now).order_by("seller_deadline")
 
 
 def claims_to_remind(*, now: datetime):
     """Claims entering their seller's last business day, not yet reminded (claim_reminder_idx)."""
     return Claim.objects.filter(
         status=Claim.Status.WITH_SELLER, reminded_at__isnull=True, reminder_at__lte=now, seller_deadline__gte=now,
-    ).order_by("reminder_at", "pk")
+    ).order_by("reminder_at")
 
 
 def orders_to_finalize(*, now: datetime):
@@ -68,7 +68,7 @@ def orders_to_finalize(*, now: datetime):
     open_claim = Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)
     return (
         Order.objects.filter(status__in=domain.FINALIZABLE, finalizes_at__lte=now).exclude(Exists(open_claim))
-        .order_by("finalizes_at", "pk")
+        .order_by("finalizes_at")
     )
 
 
@@ -76,7 +76,7 @@ def stale_notifications(*, now: datetime):
     """Notifications whose e-mail no worker sent: the broker was down, or a failed send is due again."""
     return Notification.objects.filter(
         email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now - OUTBOX_GRACE,
-    ).order_by("email_next_attempt_at", "pk")
+    ).order_by("email_next_attempt_at")
 
 
 def _drain(act, *, now: datetime, batch_size: int) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.models import Order, TrackingEvent
 
+from .bulk_rows import insert_rows
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
@@ -365,14 +366,21 @@ def _enqueue_email_chunks(ids: list[int]) -> None:
 
 def _notify_bulk(pairs, *, kind: str, now: datetime) -> int:
     """One notification per (recipient id, claim id), e-mailed in chunks after commit."""
-    rows = Notification.objects.bulk_create([
-        Notification(recipient_id=user_id, kind=kind, claim_id=claim_id, created_at=now, email_next_attempt_at=now)
+    ids = insert_rows(Notification, [
+        {"recipient_id": user_id, "kind": kind, "claim_id": claim_id, "created_at": now, "email_next_attempt_at": now}
         for user_id, claim_id in pairs
     ])
-    ids = [row.pk for row in rows if row.pk]
     if ids:
         transaction.on_commit(lambda: _enqueue_email_chunks(ids))
-    return len(rows)
+    return len(ids)
+
+
+def _events_bulk(claim_ids, *, kind: str, now: datetime, details=None) -> None:
+    """One automatic timeline event per claim (the sweep acts under its own name, not a user's)."""
+    insert_rows(ClaimEvent, [
+        {"claim_id": pk, "kind": kind, "at": now, "automatic": True, "detail": details[pk] if details else ""}
+        for pk in claim_ids
+    ])
 
 
 def claims_take_over_due(*, now: datetime, batch_size: int = 1000) -> list[int]:
@@ -395,11 +403,10 @@ def claims_take_over_due(*, now: datetime, batch_size: int = 1000) -> list[int]:
         Proposal.objects.filter(claim_id__in=ids, status=Proposal.Status.PENDING).update(
             status=Proposal.Status.LAPSED, answered_at=now
         )
-        ClaimEvent.objects.bulk_create([
-            ClaimEvent(claim_id=pk, kind=ClaimEvent.Kind.TAKEN_OVER, at=now, automatic=True,
-                       detail=takeover_detail(reason=reason, has_guarantee=guarantee, proposal_kinds=kinds.get(pk, set())))
+        _events_bulk(ids, kind=ClaimEvent.Kind.TAKEN_OVER, now=now, details={
+            pk: takeover_detail(reason=reason, has_guarantee=guarantee, proposal_kinds=kinds.get(pk, set()))
             for pk, _buyer, _seller, reason, guarantee in due
-        ])
+        })
         _notify_bulk(
             [(user_id, pk) for pk, buyer_id, seller_user_id, *_ in due for user_id in dict.fromkeys((buyer_id, seller_user_id))],
             kind=Notification.Kind.TAKEN_OVER, now=now,
@@ -419,9 +426,7 @@ def claims_remind_due(*, now: datetime, batch_size: int = 1000) -> list[int]:
             return []
         ids = [pk for pk, _seller in due]
         Claim.objects.filter(pk__in=ids, reminded_at__isnull=True).update(reminded_at=now)
-        ClaimEvent.objects.bulk_create(
-            [ClaimEvent(claim_id=pk, kind=ClaimEvent.Kind.REMINDED, at=now, automatic=True) for pk in ids]
-        )
+        _events_bulk(ids, kind=ClaimEvent.Kind.REMINDED, now=now)
         _notify_bulk([(seller_user_id, pk) for pk, seller_user_id in due], kind=Notification.Kind.REMINDER, now=now)
     return ids
 
@@ -439,7 +444,7 @@ def orders_finalize_due(*, now: datetime, batch_size: int = 1000) -> list[int]:
         if not ids:
             return []
         Order.objects.filter(pk__in=ids, status__in=FINALIZABLE).update(status=Order.Status.FINALIZED, finalized_at=now)
-        TrackingEvent.objects.bulk_create([TrackingEvent(order_id=pk, kind=TrackingEvent.Kind.FINALIZED, at=now) for pk in ids])
+        insert_rows(TrackingEvent, [{"order_id": pk, "kind": TrackingEvent.Kind.FINALIZED, "at": now} for pk in ids])
     return ids
 
 
