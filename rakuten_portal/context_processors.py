@@ -1,21 +1,23 @@
-"""Values every page needs: the unread notification count and the user's roles."""
-from django.utils.functional import SimpleLazyObject
+"""Values every page needs: the unread notification count and the user's seller profile."""
+from functools import cache
 
 
 def portal(request):
-    """Lazy, so pages that do not show them run no query."""
+    """Callables, so pages that do not show them run no query, and each runs at most once per request."""
     user = getattr(request, "user", None)
 
-    def unread():
+    @cache
+    def unread_notifications() -> int:
         from claims.notifications import unread_count
 
         return unread_count(user) if user is not None and user.is_authenticated else 0
 
-    def seller():
+    @cache
+    def seller_profile():
         if user is None or not user.is_authenticated:
             return None
         from orders.models import SellerProfile
 
         return SellerProfile.objects.filter(user=user).first()
 
-    return {"unread_notifications": SimpleLazyObject(unread), "seller_profile": SimpleLazyObject(seller)}
+    return {"unread_notifications": unread_notifications, "seller_profile": seller_profile}

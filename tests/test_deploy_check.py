@@ -21,7 +21,8 @@ def manage(*args, tmp_path, **env):
 
 @pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"], ids=["embedded-cache", "redis-cache"])
 def test_production_settings_pass_check_deploy_with_no_warning(tmp_path, cache_url):
-    env = dict(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="portal.example")
+    env = dict(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="portal.example",
+               EMAIL_URL="smtp+tls://mailer:secret@smtp.portal.example:587")
     if cache_url:
         env.update(CACHE_URL=cache_url, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
 
@@ -40,3 +41,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 
 def test_benchmark_bare_view_is_not_routed_unless_asked_for(client):
     assert client.get("/bench/bare/").status_code == 404
+
+
+def test_production_with_the_console_mail_backend_is_flagged_by_the_deploy_check(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, DJANGO_DEBUG="0",
+                    DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="portal.example")
+
+    assert result.returncode != 0
+    assert "mail.E001" in result.stdout + result.stderr
