@@ -7,9 +7,11 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,6 +94,9 @@ def _move(claim: Claim, new_status: str, **fields) -> None:
 
 
 def _event(claim: Claim, kind: str, *, now: datetime, actor=None, detail: str = "", automatic: bool = False):
+    # Stored in the site's language whatever the actor reads, and translated when shown (_claim_timeline.html).
+    with translation.override(settings.LANGUAGE_CODE):
+        detail = str(detail)
     return ClaimEvent.objects.create(claim=claim, kind=kind, at=now, actor=actor, detail=detail, automatic=automatic)
 
 
@@ -220,7 +225,7 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
         message=message.strip(), created_by=seller_user, created_at=now,
     )
     save_attachments(claim=claim, files=receipt, uploaded_by=seller_user, proposal=proposal)
-    _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=proposal.get_kind_display())
+    _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=Proposal.Kind(proposal.kind).label)
     notify(recipients=[claim.buyer], kind=Notification.Kind.PROPOSAL, claim=claim, now=now)
     return proposal
 
@@ -246,7 +251,7 @@ def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime) -> Cl
     proposal = _pending_proposal(claim, proposal_id)
     _move(claim, Status.SETTLED, closed_at=now)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ACCEPTED, answered_at=now)
-    _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=proposal.get_kind_display())
+    _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=Proposal.Kind(proposal.kind).label)
     notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
     return claim
 
@@ -276,7 +281,7 @@ def claim_withdraw(*, claim_id: int, buyer, reason: str, now: datetime) -> Claim
         raise ClaimActionError(_("Choisissez la raison de l'annulation."))
     _move(claim, Status.WITHDRAWN, closed_at=now, withdraw_reason=reason)
     _lapse_pending_proposals(claim, now)
-    _event(claim, ClaimEvent.Kind.WITHDRAWN, now=now, actor=buyer, detail=claim.get_withdraw_reason_display())
+    _event(claim, ClaimEvent.Kind.WITHDRAWN, now=now, actor=buyer, detail=Claim.WithdrawReason(reason).label)
     notify(recipients=parties(claim), kind=Notification.Kind.WITHDRAWN, claim=claim, now=now)
     return claim
 
@@ -483,6 +488,6 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
         amount = None
     _move(claim, Status.DECIDED, closed_at=now, decision=decision, decision_amount=amount,
           decision_reason=reason.strip(), assigned_to=claim.assigned_to or agent)
-    _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=claim.get_decision_display())
+    _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=Claim.Decision(decision).label)
     notify(recipients=parties(claim), kind=Notification.Kind.DECIDED, claim=claim, now=now)
     return claim

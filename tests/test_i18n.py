@@ -5,13 +5,17 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone, translation
 
+from claims import domain
+from claims.models import ClaimEvent, Proposal
 from tests.factories import make_claim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,3 +176,27 @@ def test_english_pages_show_no_french_interface_sentence(client, roles, page_nam
     # A postal address stays as the post office reads it, in French.
     page = re.sub(r"<address.*?</address>", "", page_text(response), flags=re.S)
     assert [sentence for sentence in interface_sentences() if sentence in page] == []
+
+
+def test_timeline_detail_written_by_an_english_reader_is_stored_in_french_and_shown_in_each_language(client, roles):
+    claim = make_claim(order=roles["order"])
+    with translation.override("en"):
+        domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.PARTIAL_REFUND,
+                             amount=Decimal("5.00"), now=timezone.now())
+    assert claim.events.get(kind=ClaimEvent.Kind.PROPOSAL).detail == "Remboursement partiel (rabais)"
+
+    client.force_login(roles["buyer"])
+    french = page_text(client.get(reverse("claims:detail", args=[claim.pk])))
+    english = page_text(in_english(client).get(reverse("claims:detail", args=[claim.pk])))
+    timeline = re.compile(r'data-testid="claim-timeline".*?</ol>', re.S)
+    assert "Remboursement partiel (rabais)" in timeline.search(french).group()
+    assert "Partial refund (discount)" in timeline.search(english).group()
+
+
+def test_english_dates_are_british_on_the_24_hour_clock(client, roles):
+    order = roles["order"]
+    client.force_login(roles["buyer"])
+    page = page_text(in_english(client).get(reverse("orders:detail", args=[order.number])))
+    purchased = timezone.localtime(order.purchased_at)
+    assert f"{purchased.day} {purchased:%B %Y}, {purchased:%H:%M}" in page
+    assert "a.m." not in page and "p.m." not in page
