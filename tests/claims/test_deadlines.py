@@ -67,7 +67,7 @@ def test_deadline_across_the_change_to_summer_time_is_midnight_paris_not_utc():
 
 
 def test_deadline_across_the_change_to_winter_time():
-    # Opened Friday 23 October 2026; clocks go back on Sunday 25 October; 1 November is a Sunday holiday.
+    # Opened Friday 23 October 2026; clocks go back on Sunday 25 October: Mon (1), Tue (2), Wed (3) at +01:00.
     claim = open_claim(paris(2026, 10, 23, 9, 0))
     assert claim.seller_deadline == datetime(2026, 10, 28, 22, 59, 59, 999999, tzinfo=UTC)
 
@@ -167,8 +167,8 @@ def test_seller_is_reminded_at_the_start_of_the_last_business_day_once():
     assert claim.events.filter(kind=ClaimEvent.Kind.REMINDED).count() == 1
 
 
-def test_a_reminder_falls_on_the_business_day_before_a_weekend_deadline_gap():
-    # Opened Wednesday: Thu (1), Fri (2), Mon (3): the reminder is on Monday, not on the weekend.
+def test_the_reminder_waits_for_the_last_business_day_after_a_weekend():
+    # Opened Wednesday: Thu (1), Fri (2), Mon (3): the reminder comes on Monday, not during the weekend.
     claim = open_claim(paris(2026, 2, 4, 10, 0))
     assert claim.seller_deadline == paris(2026, 2, 9, 23, 59, 59, 999999)
     assert deadlines.sweep(now=paris(2026, 2, 8, 23, 0)).reminded == 0
