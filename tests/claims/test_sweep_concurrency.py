@@ -119,3 +119,21 @@ def test_a_buyer_accepting_while_the_sweep_runs_ends_in_exactly_one_outcome():
         claim.refresh_from_db()
         assert claim.status in (Claim.Status.SETTLED, Claim.Status.WITH_SUPPORT)
     assert outcomes  # both outcomes are valid; which one wins each round is the race's choice
+
+
+def test_two_parallel_sweeps_finalize_each_sale_once():
+    from orders.models import Order, TrackingEvent
+
+    buyer, seller = UserFactory(), SellerFactory()
+    purchased = datetime(2026, 1, 5, 10, 0, tzinfo=PARIS)
+    orders = [make_order(buyer=buyer, seller=seller, now=purchased, days_ago=0) for _ in range(100)]
+    closes = purchased + timedelta(weeks=6)
+
+    results, _ = run_in_threads(
+        lambda: deadlines.sweep(now=closes, batch_size=10),
+        lambda: deadlines.sweep(now=closes, batch_size=10),
+    )
+
+    assert sum(r.finalized for r in results) == 100
+    assert Order.objects.filter(pk__in=[o.pk for o in orders], status=Order.Status.FINALIZED).count() == 100
+    assert TrackingEvent.objects.filter(kind=TrackingEvent.Kind.FINALIZED).count() == 100
