@@ -137,3 +137,29 @@ def test_two_parallel_sweeps_finalize_each_sale_once():
     assert sum(r.finalized for r in results) == 100
     assert Order.objects.filter(pk__in=[o.pk for o in orders], status=Order.Status.FINALIZED).count() == 100
     assert TrackingEvent.objects.filter(kind=TrackingEvent.Kind.FINALIZED).count() == 100
+
+
+def test_a_seller_asking_for_more_time_while_the_sweep_runs_ends_in_exactly_one_outcome():
+    buyer, seller = UserFactory(), SellerFactory()
+    for _round in range(10):
+        order = make_order(buyer=buyer, seller=seller, now=OPENED, days_ago=20, has_guarantee=True)
+        claim = make_claim(order=order, reason="not_received", now=OPENED)
+        last_instant = claim.seller_deadline
+
+        results, _ = run_in_threads(
+            lambda: domain.claim_request_extension(claim_id=claim.pk, seller_user=seller.user, now=last_instant),
+            lambda: deadlines.sweep(now=AFTER_DEADLINE),
+        )
+        extended, swept = results
+        assert not isinstance(swept, BaseException), swept
+        deadlines.sweep(now=AFTER_DEADLINE)  # the claim the extension held locked is looked at again
+        claim.refresh_from_db()
+        if claim.status == Claim.Status.WITH_SELLER:
+            assert not isinstance(extended, BaseException), extended
+            assert claim.extension_requested_at is not None and claim.seller_deadline > AFTER_DEADLINE
+            assert not claim.events.filter(kind=ClaimEvent.Kind.TAKEN_OVER).exists()
+        else:
+            assert claim.status == Claim.Status.WITH_SUPPORT
+            assert isinstance(extended, ClaimActionError), extended
+            assert claim.extension_requested_at is None
+            assert not claim.events.filter(kind=ClaimEvent.Kind.EXTENDED).exists()
