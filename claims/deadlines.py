@@ -1,7 +1,7 @@
 """The sweep: every time-driven step, batch after batch, safe to run twice or at once in two workers.
 
 Deadlines live on the rows; a step only compares them with `now`, so a sweep that was down for a day
-catches up in one run. The writes themselves are claims.domain's batched acts (skip_locked, then a
+catches up in one run. The writes themselves are claims.batch_acts (skip_locked, then a
 conditional update of exactly the rows taken); this module only drives them and plans a dry run.
 """
 import logging
@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from orders.models import Order
 
-from . import domain, notifications
+from . import batch_acts, notifications
 from .models import Claim, Notification
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def orders_to_finalize(*, now: datetime):
     """Orders six weeks old with no open claim (order_to_finalize_idx)."""
     open_claim = Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)
     return (
-        Order.objects.filter(status__in=domain.FINALIZABLE, finalizes_at__lte=now).exclude(Exists(open_claim))
+        Order.objects.filter(status__in=batch_acts.FINALIZABLE, finalizes_at__lte=now).exclude(Exists(open_claim))
         .order_by("finalizes_at")
     )
 
@@ -89,17 +89,17 @@ def _drain(act, *, now: datetime, batch_size: int) -> int:
 
 def take_over_overdue(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Hand every overdue claim to support; how many this sweep took over."""
-    return _drain(domain.claims_take_over_due, now=now, batch_size=batch_size)
+    return _drain(batch_acts.claims_take_over_due, now=now, batch_size=batch_size)
 
 
 def send_reminders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Remind, once, the sellers whose deadline is one business day away; how many were reminded."""
-    return _drain(domain.claims_remind_due, now=now, batch_size=batch_size)
+    return _drain(batch_acts.claims_remind_due, now=now, batch_size=batch_size)
 
 
 def finalize_orders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Close the sales that reached six weeks with no open claim; how many were closed."""
-    return _drain(domain.orders_finalize_due, now=now, batch_size=batch_size)
+    return _drain(batch_acts.orders_finalize_due, now=now, batch_size=batch_size)
 
 
 def send_stale_emails(*, now: datetime, limit: int = EMAIL_BATCH_SIZE) -> int:

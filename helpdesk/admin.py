@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ContactRequestAdminForm
-from .models import Article, Category, ContactAttachment, ContactMessage, ContactRequest, OutgoingEmail
+from .models import Article, Category, ContactMessage, ContactRequest, OutgoingEmail
 from .services import contact_request_answer
 
 

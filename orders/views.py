@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import AccountPreferences, Order
+from .models import AccountPreferences
 from .selectors import access_order, orders_bought_by, orders_sold_by
 
 PAGE_SIZE = 20

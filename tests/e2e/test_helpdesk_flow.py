@@ -3,7 +3,6 @@ import os
 import re
 
 import pytest
-from django.core import mail
 from django.core.cache import cache
 from PIL import Image
 from playwright.sync_api import expect
