@@ -104,13 +104,8 @@ def finalize_orders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 def send_stale_emails(*, now: datetime, limit: int = EMAIL_BATCH_SIZE) -> int:
     """Send a bounded number of e-mails that were never handed to a worker; the next sweep does the rest."""
-    sent = 0
-    for notification_id in stale_notifications(now=now).values_list("pk", flat=True)[:limit]:
-        try:
-            sent += notifications.send_email(notification_id=notification_id, now=now)
-        except Exception:  # noqa: BLE001 — the failure is recorded on the row, with its next attempt
-            continue
-    return sent
+    ids = list(stale_notifications(now=now).values_list("pk", flat=True)[:limit])
+    return notifications.send_emails(notification_ids=ids, now=now)
 
 
 def purge_abandoned_uploads(*, now: datetime) -> int:

@@ -1,27 +1,18 @@
 """The notification outbox: rows written in the claim's transaction, e-mailed after commit, retried until sent."""
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
+
+from rakuten_portal.outbox import Outbox
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
-# A sender holds a row this long before another sender may try it again.
-SEND_LEASE = timedelta(minutes=5)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 1, 2, 4 … minutes, capped at 2 hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
-
 
 def notify(*, recipients, kind: str, now: datetime, claim=None, order=None) -> list[Notification]:
     """Write one notification per distinct recipient and send their e-mails once the transaction commits."""
@@ -83,47 +74,34 @@ def render_email(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
+OUTBOX = Outbox(model=Notification, statuses=Notification.EmailStatus, status="email_status",
+                attempts="email_attempts", next_attempt_at="email_next_attempt_at", sent_at="email_sent_at",
+                select_related=("recipient", "claim__order", "order"))
+
+
+def compose_email(notification: Notification):
+    """Subject, body and address of a notification's e-mail; None for a user without an address."""
+    if not notification.recipient.email:
+        return None
+    subject, body = render_email(notification)
+    return subject, body, notification.recipient.email
+
+
 def send_email(*, notification_id: int, now: datetime) -> bool:
     """Send one pending e-mail if nobody else holds it; True once it is sent."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now,
-    ).update(email_next_attempt_at=now + SEND_LEASE)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient", "claim__order", "order").get(pk=notification_id)
-    if not notification.recipient.email:
-        Notification.objects.filter(pk=notification_id).update(email_status=Notification.EmailStatus.SENT, email_sent_at=now)
-        return True
-    try:
-        subject, body = render_email(notification)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
-    except Exception:
-        attempts = notification.email_attempts + 1
-        status = Notification.EmailStatus.FAILED if attempts >= MAX_ATTEMPTS else Notification.EmailStatus.PENDING
-        Notification.objects.filter(pk=notification_id).update(
-            email_attempts=attempts, email_status=status, email_next_attempt_at=now + retry_delay(attempts)
-        )
-        logger.exception("E-mail for notification %s failed (attempt %s)", notification_id, attempts)
-        raise
-    Notification.objects.filter(pk=notification_id).update(
-        email_status=Notification.EmailStatus.SENT, email_sent_at=timezone.now(), email_attempts=notification.email_attempts + 1
-    )
-    return True
+    return OUTBOX.deliver(pk=notification_id, now=now, compose=compose_email)
+
+
+def send_emails(*, notification_ids, now: datetime) -> int:
+    """Send a list of pending e-mails; a failed one stays pending for its retry."""
+    return OUTBOX.deliver_many(pks=notification_ids, now=now, compose=compose_email)
 
 
 def send_due_emails(*, now: datetime, batch_size: int = 200) -> int:
-    """Send every pending e-mail whose time has come (broker was down, or a send failed): the sweep's step."""
-    sent = 0
-    due = list(
-        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now)
-        .order_by("email_next_attempt_at").values_list("pk", flat=True)[:batch_size]
-    )
-    for notification_id in due:
-        try:
-            sent += send_email(notification_id=notification_id, now=now)
-        except Exception:  # noqa: BLE001 — already recorded on the row; the next sweep retries
-            continue
-    return sent
+    """Send every pending e-mail whose time has come (broker was down, or a send failed)."""
+    due = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now)
+    ids = list(due.order_by("email_next_attempt_at").values_list("pk", flat=True)[:batch_size])
+    return send_emails(notification_ids=ids, now=now)
 
 
 def unread_count(user) -> int:

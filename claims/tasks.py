@@ -1,12 +1,10 @@
 """Celery tasks: thin wrappers that load by id, call the domain with now, and return a count."""
-import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from . import deadlines, notifications
 
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="claims.send_notification_email", bind=True, max_retries=6, acks_late=True)
@@ -21,13 +19,7 @@ def send_notification_email(self, notification_id: int) -> int:
 @shared_task(name="claims.send_notification_emails", acks_late=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Send a chunk of notification e-mails (a sweep's batch); a failed one stays pending for its retry."""
-    sent = 0
-    for notification_id in notification_ids:
-        try:
-            sent += notifications.send_email(notification_id=notification_id, now=timezone.now())
-        except Exception:  # noqa: BLE001 — recorded on the row with its next attempt; the sweep retries it
-            logger.warning("E-mail for notification %s left for a retry", notification_id)
-    return sent
+    return notifications.send_emails(notification_ids=notification_ids, now=timezone.now())
 
 
 @shared_task(name="claims.sweep")

@@ -13,6 +13,7 @@ from claims import notifications
 from claims.domain import claim_open
 from claims.models import Claim, Notification
 from orders.models import AccountPreferences
+from rakuten_portal import outbox
 from rakuten_portal.celery import app as celery_app
 from tests.factories import make_order
 
@@ -107,7 +108,7 @@ def test_failed_send_keeps_the_row_pending_and_the_sweep_sends_it_later(order):
     now = timezone.now()
     open_on(order, now=now)
     row = pending_row()
-    with mock.patch.object(notifications, "send_mail", side_effect=smtplib.SMTPServerDisconnected("down")):
+    with mock.patch.object(outbox, "send_mail", side_effect=smtplib.SMTPServerDisconnected("down")):
         with pytest.raises(smtplib.SMTPServerDisconnected):
             notifications.send_email(notification_id=row.pk, now=now)
     row.refresh_from_db()
@@ -128,7 +129,7 @@ def test_sweep_survives_a_failing_send_and_backs_off(order):
     now = timezone.now()
     open_on(order, now=now)
     row = pending_row()
-    with mock.patch.object(notifications, "send_mail", side_effect=smtplib.SMTPException("nope")):
+    with mock.patch.object(outbox, "send_mail", side_effect=smtplib.SMTPException("nope")):
         assert notifications.send_due_emails(now=now) == 0
         assert notifications.send_due_emails(now=now + timedelta(minutes=1)) == 0
     row.refresh_from_db()
@@ -139,8 +140,8 @@ def test_sweep_survives_a_failing_send_and_backs_off(order):
 def test_send_gives_up_after_the_last_attempt(order):
     now = timezone.now()
     open_on(order, now=now)
-    Notification.objects.update(email_attempts=notifications.MAX_ATTEMPTS - 1)
-    with mock.patch.object(notifications, "send_mail", side_effect=smtplib.SMTPException("nope")):
+    Notification.objects.update(email_attempts=outbox.MAX_ATTEMPTS - 1)
+    with mock.patch.object(outbox, "send_mail", side_effect=smtplib.SMTPException("nope")):
         notifications.send_due_emails(now=now)
     assert pending_row().email_status == Notification.EmailStatus.FAILED
 
@@ -167,13 +168,13 @@ def test_two_concurrent_sends_of_one_row_send_one_email(order):
     open_on(order, now=now)
     row = pending_row()
     second_sender = []
-    real_send_mail = notifications.send_mail
+    real_send_mail = outbox.send_mail
 
     def send_while_another_worker_tries(*args, **kwargs):
         second_sender.append(notifications.send_email(notification_id=row.pk, now=now))
         return real_send_mail(*args, **kwargs)
 
-    with mock.patch.object(notifications, "send_mail", side_effect=send_while_another_worker_tries):
+    with mock.patch.object(outbox, "send_mail", side_effect=send_while_another_worker_tries):
         assert notifications.send_email(notification_id=row.pk, now=now) is True
     assert second_sender == [False]
     assert len(mail.outbox) == 1

@@ -37,7 +37,7 @@ def test_failed_send_is_retried_later_with_backoff(roles, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=False):
         contact_request = make_request(roles["buyer"], now=now)
     email = contact_request.emails.get()
-    with mock.patch("helpdesk.emails.send_mail", side_effect=OSError("SMTP down")):
+    with mock.patch("rakuten_portal.outbox.send_mail", side_effect=OSError("SMTP down")):
         with pytest.raises(OSError):
             emails.email_send(email_id=email.pk, now=now)
     email.refresh_from_db()
