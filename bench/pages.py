@@ -83,12 +83,12 @@ def count_queries(env):
 
 
 def start_gunicorn(env, workers):
-    log = open(OUT / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "rakuten_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with open(OUT / "gunicorn.log", "w") as log:  # gunicorn keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "rakuten_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
+             "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     for _ in range(150):
         try:
             if requests.get(BASE + "/bench/bare/", timeout=1).status_code == 200:
@@ -123,7 +123,8 @@ def to_ms(value):
 def wrk(url, cookie, duration, connections, threads):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}", url]
     output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
-    (OUT / "wrk.log").open("a").write(output)
+    with (OUT / "wrk.log").open("a") as log:
+        log.write(output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),

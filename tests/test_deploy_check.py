@@ -16,7 +16,7 @@ def manage(*args, tmp_path, **env):
              if not key.startswith(("DJANGO_", "CACHE_URL", "CELERY_", "EMAIL_", "DATABASE_", "PORTAL_", "AXES_"))}
     clean.update(DJANGO_SETTINGS_MODULE="rakuten_portal.settings", PORTAL_VAR_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"], ids=["embedded-cache", "redis-cache"])

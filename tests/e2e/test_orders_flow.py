@@ -38,7 +38,7 @@ def test_buyer_follows_an_order_from_all_purchases_and_reads_it_in_english(page,
     assert page_errors == []
 
 
-def test_order_page_loads_its_stylesheets(page, live_server, demo_data, login):
+def test_pages_load_their_stylesheets(page, live_server, demo_data, login):
     login(page, live_server, "alice")
 
     # Bootstrap's navbar rule and our own red: both stylesheets were served and applied.
