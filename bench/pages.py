@@ -128,8 +128,8 @@ def wrk(url, cookie, duration, connections, threads):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99_ms": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "p50_ms": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99_ms": to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
     }
 
