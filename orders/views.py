@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import AccountPreferences
+from .pagination import CappedCountPaginator
 from .selectors import access_order, orders_bought_by, orders_sold_by
 
 PAGE_SIZE = 20
@@ -24,6 +25,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
 class _OrderListView(LoginRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CappedCountPaginator
     context_object_name = "orders"
 
     def search_term(self):

@@ -257,3 +257,19 @@ def test_a_user_who_is_buyer_and_seller_sees_each_side_in_its_list(client, roles
     sales = client.get(reverse("orders:sales")).content.decode()
     assert bought.number in purchases and roles["order"].number not in purchases
     assert roles["order"].number in sales and bought.number not in sales
+
+
+def test_order_lists_count_at_most_the_cap_and_say_there_are_more(client, db, monkeypatch):
+    from orders import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 40)
+    buyer = UserFactory(username="big-buyer")
+    seller = SellerFactory()
+    for _ in range(45):
+        make_order(buyer=buyer, seller=seller)
+    client.force_login(buyer)
+
+    response = client.get(reverse("orders:purchases"))
+
+    assert response.context["paginator"].count == 40
+    assert "Page 1 sur 2+" in response.content.decode()
