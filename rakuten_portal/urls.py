@@ -3,12 +3,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from orders import views as order_views
 
+admin.site.site_header = _("Rakuten — espace des conseillers")
+admin.site.site_title = _("Conseillers Rakuten")
+admin.site.index_title = _("Service client et SAV")
+
 urlpatterns = [
     path("", order_views.HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on pages that name none (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
     path("langue/", order_views.set_language, name="set_language"),
     path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -118,7 +118,7 @@ def log_in(page, live_server, username, password=DEMO_PASSWORD):
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     page.wait_for_url(lambda url: reverse("login") not in url)
-    expect(page.locator("nav.navbar")).to_contain_text(username)
+    expect(page.locator(f'nav.navbar a[title="{username}"]')).to_be_visible()
 
 
 @pytest.fixture
