@@ -1,4 +1,5 @@
 """The English catalog is complete, compiled, in step with the code, and what English visitors read."""
+import ast
 import html
 import os
 import re
@@ -200,3 +201,34 @@ def test_english_dates_are_british_on_the_24_hour_clock(client, roles):
     purchased = timezone.localtime(order.purchased_at)
     assert f"{purchased.day} {purchased:%B %Y}, {purchased:%H:%M}" in page
     assert "a.m." not in page and "p.m." not in page
+
+
+def eager_gettext_calls_at_import(path):
+    """Calls of gettext (not gettext_lazy) run when the module loads: frozen in whatever language was active."""
+    tree = ast.parse(path.read_text())
+    eager = {alias.asname or alias.name for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+             for alias in node.names if alias.name in {"gettext", "ngettext", "pgettext", "npgettext"}}
+    found = []
+
+    def visit(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                # Default values are evaluated at import; the body runs later, per request.
+                defaults = [*child.args.defaults, *(value for value in child.args.kw_defaults if value)]
+                found.extend(call.lineno for default in defaults for call in ast.walk(default)
+                             if isinstance(call, ast.Call) and getattr(call.func, "id", None) in eager)
+                continue
+            if isinstance(child, ast.Call) and getattr(child.func, "id", None) in eager:
+                found.append(child.lineno)
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def test_no_module_runs_gettext_at_import_time():
+    skipped = {".venv", "var", "bench", "tests", "migrations", "node_modules"}
+    sources = [path for path in ROOT.rglob("*.py") if not skipped & set(path.relative_to(ROOT).parts)]
+    offenders = {str(path.relative_to(ROOT)): lines for path in sources if (lines := eager_gettext_calls_at_import(path))}
+    assert offenders == {}, "use gettext_lazy for strings built at import time (class bodies, module constants)"
