@@ -1,0 +1,91 @@
+"""In Chromium: under the Rakuten guarantee, marc takes the one extra delay, then proves the parcel left."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from playwright.sync_api import expect
+
+from claims.business_days import business_deadline
+from claims.domain import EXTENDED_BUSINESS_DAYS, claim_open
+from claims.models import Claim, Proposal
+from orders.models import Order
+
+pytestmark = pytest.mark.e2e
+
+# Small but whole: the upload pipeline wants the header and the trailer.
+RECEIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def second_page(browser, live_server, page_errors):
+    """Another person's browser, beside `page`."""
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: page_errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def deadline_text(at):
+    """The deadline as the claim page writes it, e.g. "mardi 8 décembre 2026 à 18:00"."""
+    with translation.override("fr"):
+        local = timezone.localtime(at)
+        return f"{date_format(local, 'l j F Y')} à {time_format(local, 'H:i')}"
+
+
+def test_seller_extends_once_then_proves_the_shipment_and_the_buyer_gets_the_receipt(
+        page, second_page, page_errors, live_server, demo_data, login):
+    alice = get_user_model().objects.get(username="alice")
+    order = Order.objects.get(buyer=alice, seller__user__username="marc", has_guarantee=True,
+                              status=Order.Status.SHIPPED)
+    claim = claim_open(order=order, buyer=alice, reason=Claim.Reason.NOT_RECEIVED, now=timezone.now(),
+                       description="Le colis n'est jamais arrivé au point relais.")
+    extended = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
+    assert extended > claim.seller_deadline
+
+    seller = page
+    login(seller, live_server, "marc")
+    seller.get_by_test_id("nav-seller-space").click()
+    seller.locator(f".dashboard-claim[data-claim='{claim.pk}']").click()
+    expect(seller.get_by_test_id("deadline")).to_contain_text(deadline_text(claim.seller_deadline))
+    seller.once("dialog", lambda dialog: dialog.accept())
+    seller.get_by_test_id("extend").click()
+    expect(seller.locator(".messages")).to_contain_text("Le délai est prolongé")
+    expect(seller.get_by_test_id("deadline")).to_contain_text(deadline_text(extended))
+    expect(seller.get_by_test_id("claim-status")).to_contain_text("Le vendeur a obtenu un délai supplémentaire.")
+    expect(seller.get_by_test_id("claim-timeline")).to_contain_text("Délai supplémentaire accordé au vendeur")
+    expect(seller.get_by_test_id("extend")).to_have_count(0)
+    seller.reload()
+    expect(seller.get_by_test_id("extend")).to_have_count(0)
+
+    form = seller.get_by_test_id("propose-form")
+    form.get_by_label("Preuve d'expédition").check()
+    form.get_by_label("Transporteur").fill("Mondial Relay")
+    form.get_by_label("Numéro de suivi").fill("MR123456789FR")
+    form.get_by_label("Justificatif de dépôt (image ou PDF)").set_input_files(
+        files=[{"name": "depot.pdf", "mimeType": "application/pdf", "buffer": RECEIPT}])
+    form.get_by_label("Message à l'acheteur (facultatif)").fill("Déposé au relais le lendemain de la commande.")
+    seller.get_by_test_id("propose").click()
+    expect(seller.locator(".messages")).to_contain_text("Votre proposition a été envoyée")
+    proposal = Proposal.objects.get(claim=claim)
+    assert (proposal.kind, proposal.carrier, proposal.tracking_number) == (
+        Proposal.Kind.SHIPMENT_PROOF, "Mondial Relay", "MR123456789FR")
+
+    buyer = second_page
+    login(buyer, live_server, "alice")
+    buyer.goto(reverse("claims:detail", args=[claim.pk]))
+    expect(buyer.get_by_test_id("deadline")).to_contain_text(deadline_text(extended))
+    card = buyer.get_by_test_id("proposal").first
+    expect(card).to_contain_text("Preuve d'expédition")
+    expect(card).to_contain_text("Transporteur : Mondial Relay, numéro de suivi : MR123456789FR")
+    expect(card).to_contain_text("Déposé au relais")
+    link = card.get_by_role("link", name="depot.pdf")
+    href = link.get_attribute("href")
+    response = buyer.request.get(href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body() == RECEIPT
+    assert page_errors == []
