@@ -80,7 +80,7 @@ def test_buyer_declines_a_proposal_and_the_claim_stays_with_the_seller(page, pag
                                                                        login):
     order, claim = open_claim_on_boutique_paris_order()
     proposal = claim_propose(claim_id=claim.pk, seller_user=order.seller.user, kind=Proposal.Kind.PARTIAL_REFUND,
-                             amount=Decimal("10"), message="Je peux vous rembourser 10 €.", now=timezone.now())
+                             amount=Decimal(10), message="Je peux vous rembourser 10 €.", now=timezone.now())
 
     buyer = page
     login(buyer, live_server, "alice")
