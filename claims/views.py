@@ -6,14 +6,15 @@ claims.domain, which alone decides whether the act still applies.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
+
+from rakuten_portal.private_files import serve_private_file
 
 from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
@@ -27,7 +28,6 @@ from .selectors import (
 from .templatetags.claim_tags import deadline_of
 
 TEMPLATE = "claims/claim_detail.html"
-ATTACHMENT_CACHE = "private, max-age=3600"
 
 
 def claim_page_context(request, claim, *, message_form=None, proposal_form=None) -> dict:
@@ -207,31 +207,12 @@ def claim_extend_post(request, pk):
     return _back(claim)
 
 
-def _serve(name: str, content_type: str, *, download_name: str | None = None):
-    if not name or not default_storage.exists(name):
-        raise Http404
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    if download_name:
-        response.headers["Content-Disposition"] = f'attachment; filename="{_safe_filename(download_name)}"'
-    else:
-        response.headers["Content-Disposition"] = "inline"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = ATTACHMENT_CACHE
-    return response
-
-
-def _safe_filename(name: str) -> str:
-    """An ASCII name for the header: quotes, backslashes and non-ASCII would break it."""
-    cleaned = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name)
-    return cleaned or "piece-jointe"
-
-
 @login_required
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
     attachment = attachment_visible_to(request.user, pk)
     download = None if attachment.is_image else attachment.original_name
-    return _serve(attachment.file.name, attachment.content_type, download_name=download)
+    return serve_private_file(attachment.file.name, attachment.content_type, download_name=download)
 
 
 @login_required
@@ -241,7 +222,7 @@ def attachment_thumbnail(request, pk):
     if not attachment.is_image or not attachment.thumbnail:
         raise Http404
     content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
-    return _serve(attachment.thumbnail.name, content_type)
+    return serve_private_file(attachment.thumbnail.name, content_type)
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

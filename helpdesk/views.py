@@ -5,15 +5,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
+
+from rakuten_portal.private_files import serve_private_file
 
 from . import articles, channels, phone_hours
 from .forms import ContactForm, ReplyForm, SearchForm
@@ -198,23 +198,12 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
         return self.render_to_response(self.get_context_data(reply_form=form))
 
 
-def _file_response(name: str, content_type: str, *, download_name: str, as_attachment: bool):
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=download_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, max_age=600)
-    return response
-
-
 @login_required
 def attachment_file(request, pk):
     """The stored file, to its request's owner and staff only; PDFs are downloaded, never shown inline."""
     attachment = access_attachment(request.user, pk)
-    return _file_response(attachment.file.name, attachment.content_type, download_name=attachment.original_name,
-                          as_attachment=not attachment.is_image)
+    download = None if attachment.is_image else attachment.original_name
+    return serve_private_file(attachment.file.name, attachment.content_type, download_name=download)
 
 
 @login_required
@@ -224,5 +213,4 @@ def attachment_thumbnail(request, pk):
     if not attachment.thumbnail:
         raise Http404
     content_type = mimetypes.guess_type(attachment.thumbnail.name)[0] or "image/jpeg"
-    return _file_response(attachment.thumbnail.name, content_type, download_name=attachment.original_name,
-                          as_attachment=False)
+    return serve_private_file(attachment.thumbnail.name, content_type)

@@ -85,8 +85,7 @@ def page_errors():
     return []
 
 
-@pytest.fixture
-def page(browser, live_server, page_errors, request):
+def _new_tab(browser, live_server, page_errors):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
@@ -95,10 +94,24 @@ def page(browser, live_server, page_errors, request):
     tab.on("console", lambda message: _console_error(message, page_errors))
     tab.on("pageerror", lambda error: page_errors.append(str(error)))
     tab.on("response", lambda response: _failed_asset(response, page_errors))
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, live_server, page_errors, request):
+    context, tab = _new_tab(browser, live_server, page_errors)
     yield tab
     if getattr(request.node, "e2e_failed", False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser, live_server, page_errors):
+    """Another person's browser, beside `page` (the seller's while `page` is the buyer's, say)."""
+    context, tab = _new_tab(browser, live_server, page_errors)
+    yield tab
     context.close()
 
 

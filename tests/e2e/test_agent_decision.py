@@ -19,18 +19,6 @@ REASON = "Les photos montrent un écran fissuré à la livraison : remboursement
 
 
 @pytest.fixture
-def other_page(browser, live_server, page_errors):
-    """A second person's browser, beside `page`."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield tab
-    context.close()
-
-
-@pytest.fixture
 def taken_over_claim(demo_data):
     """Alice's claim on a Boutique Paris order, opened nine days ago, then taken over by the sweep."""
     alice = get_user_model().objects.get(username="alice")
@@ -62,7 +50,7 @@ def agent_logs_into_the_admin(page, live_server):
 
 
 def test_agent_takes_the_first_claim_of_the_queue_and_decides_a_partial_refund(
-        page, other_page, page_errors, live_server, taken_over_claim):
+        page, second_page, page_errors, live_server, taken_over_claim):
     claim = taken_over_claim
     agent = page
     agent_logs_into_the_admin(agent, live_server)
@@ -87,7 +75,7 @@ def test_agent_takes_the_first_claim_of_the_queue_and_decides_a_partial_refund(
     assert claim.assigned_to.username == "agent"
 
     claim_page = reverse("claims:detail", args=[claim.pk])
-    for person, username in ((other_page, "alice"), (agent, "boutique-paris")):
+    for person, username in ((second_page, "alice"), (agent, "boutique-paris")):
         if person is agent:
             person.context.clear_cookies()
         log_in_to(person, live_server, username, then=claim_page)

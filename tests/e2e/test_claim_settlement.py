@@ -36,18 +36,6 @@ def shoot(page, name):
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def second_page(browser, live_server, page_errors):
-    """Another person's browser, beside `page`."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield tab
-    context.close()
-
-
 def test_seller_settles_alices_claim_with_a_partial_refund(page, second_page, page_errors, live_server, demo_data,
                                                            login):
     alice = get_user_model().objects.get(username="alice")

@@ -14,18 +14,6 @@ from orders.models import Order
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def second_page(browser, live_server, page_errors):
-    """Another person's browser, beside `page`."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield tab
-    context.close()
-
-
 def open_claim_on_boutique_paris_order():
     """Alice's latest delivered boutique-paris order, with a "damaged" claim just opened on it."""
     alice = get_user_model().objects.get(username="alice")

@@ -17,18 +17,6 @@ pytestmark = pytest.mark.e2e
 RECEIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture
-def second_page(browser, live_server, page_errors):
-    """Another person's browser, beside `page`."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield tab
-    context.close()
-
-
 def deadline_text(at):
     """The deadline as the claim page writes it, e.g. "mardi 8 décembre 2026 à 18:00"."""
     with translation.override("fr"):
