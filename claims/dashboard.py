@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from orders.models import OrderMessage, SellerProfile
-from orders.selectors import access_order
+from orders.models import OrderMessage
+from orders.selectors import access_order, seller_profile_of
 from orders.services import OrderMessageError
 from orders.services import order_message_post as post_order_message
 
@@ -30,7 +30,7 @@ class _SellerSpaceMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.seller = SellerProfile.objects.filter(user=request.user).first()
+            self.seller = seller_profile_of(request)
             if self.seller is None:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -26,6 +26,14 @@ def orders_sold_by(user, *, search: str = ""):
     return queryset
 
 
+def seller_profile_of(request):
+    """The signed-in user's seller profile, or None; looked up once per request whoever asks."""
+    if not hasattr(request, "_seller_profile"):
+        user = request.user
+        request._seller_profile = SellerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    return request._seller_profile
+
+
 def orders_visible_to(user):
     """Orders the user may open: bought, sold, or all for staff."""
     if not user.is_authenticated:

@@ -12,12 +12,11 @@ def portal(request):
 
         return unread_count(user) if user is not None and user.is_authenticated else 0
 
-    @cache
     def seller_profile():
-        if user is None or not user.is_authenticated:
+        if user is None:
             return None
-        from orders.models import SellerProfile
+        from orders.selectors import seller_profile_of
 
-        return SellerProfile.objects.filter(user=user).first()
+        return seller_profile_of(request)
 
     return {"unread_notifications": unread_notifications, "seller_profile": seller_profile}
