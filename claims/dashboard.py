@@ -101,8 +101,9 @@ def order_message_post(request, number):
         raise Http404
     default = reverse("orders:detail", args=[order.number]) + "#contacter-le-vendeur"
     next_url = request.POST.get("next") or default
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # A path only: redirect() would read any other word as a URL name and fail with a 500.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = default
     form = OrderMessageForm(request.POST)
     if not form.is_valid():

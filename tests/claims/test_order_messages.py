@@ -81,6 +81,14 @@ def test_an_outside_next_url_is_ignored(client, roles):
     assert response["Location"] == order_url(roles["order"]) + "#contacter-le-vendeur"
 
 
+@pytest.mark.parametrize("garbage", ["'; DROP TABLE", "a\x00b", "détail"])
+def test_a_next_that_is_not_a_path_returns_to_the_order_and_keeps_the_message(client, roles, garbage):
+    client.force_login(roles["buyer"])
+    response = client.post(post_url(roles["order"]), {"body": "Bonjour", "next": garbage})
+    assert response["Location"] == order_url(roles["order"]) + "#contacter-le-vendeur"
+    assert OrderMessage.objects.get().body == "Bonjour"
+
+
 def test_an_empty_message_gets_a_clear_message(client, roles):
     client.force_login(roles["buyer"])
     response = client.post(post_url(roles["order"]), {"body": ""})

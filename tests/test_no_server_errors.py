@@ -1,0 +1,258 @@
+"""No user's mistake is a 500: every URL of the site, real and garbage arguments, every role, GET and POST.
+
+The URL list is walked from the resolver, so a new page is covered the day it is added; of the admin only our
+own pages are visited. Each test gathers every failing request of one URL and reports them together.
+"""
+import re
+import traceback
+from io import BytesIO
+from urllib.parse import quote
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+
+from claims import domain
+from claims.models import Proposal
+from claims.photos import process_upload, process_uploads
+from helpdesk.services import contact_request_create
+from tests.factories import make_claim, make_order
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "buyer", "other_buyer", "seller", "staff"]
+LONG = "x" * 10_000
+GARBAGE_VALUES = ["'; DROP TABLE orders_order; --", "<script>alert(1)</script>", "-1", "1e309", "NaN", LONG,
+                  "é🎉", "0", "99999999999999999999999", "\x00"]
+GARBAGE_ARGS = ["0", "999999999", "99999999999999999999999", "RK-9999-999999", "../../etc/passwd", "%00",
+                "x" * 3000, "é🎉"]
+# Query parameters our list pages and the admin read, plus whatever names the page's forms carry.
+QUERY_NAMES = ["q", "page", "o", "status", "statut", "p", "next", "filtre", "tri", "e"]
+FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
+FILE_FIELD = re.compile(r'<input\b[^>]*\btype="file"[^>]*\bname="([^"]+)"|<input\b[^>]*\bname="([^"]+)"[^>]*'
+                        r'\btype="file"', re.I)
+ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def walk(patterns, prefix="", namespace=""):
+    """Every (route, url name) below `patterns`, the admin's own left out."""
+    for entry in patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith("admin/"):
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + route, inner)
+        elif isinstance(entry, URLPattern):
+            yield prefix + route, f"{namespace}{entry.name}" if entry.name else prefix + route
+
+
+SITE_URLS = sorted(set(walk(get_resolver().url_patterns)))
+# Our admin pages: the claim queue and its acts, and the order and help-desk lists with garbage parameters.
+ADMIN_URLS = [
+    ("admin/claims/claim/", "admin:claims_claim_changelist"),
+    ("admin/claims/claim/file/", "admin:claims_claim_queue"),
+    ("admin/claims/claim/<int:pk>/change/", "admin:claims_claim_change"),
+    ("admin/claims/claim/<int:pk>/attribuer/", "admin:claims_claim_assign"),
+    ("admin/claims/claim/<int:pk>/note/", "admin:claims_claim_note"),
+    ("admin/claims/claim/<int:pk>/ecrire/", "admin:claims_claim_message"),
+    ("admin/claims/claim/<int:pk>/decider/", "admin:claims_claim_decide"),
+    ("admin/orders/order/", "admin:orders_order_changelist"),
+    ("admin/helpdesk/contactrequest/", "admin:helpdesk_contactrequest_changelist"),
+]
+ALL_URLS = SITE_URLS + ADMIN_URLS
+
+
+def png(name="photo.png"):
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(roles):
+    """One of everything a URL can name, all belonging to the buyer and the seller of `roles`."""
+    cache.clear()  # the login throttle counts across tests
+    now = timezone.now()
+    claim_order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=20)
+    claim = make_claim(order=claim_order, reason="not_received", photos=[process_upload(png())], now=now)
+    proposal = domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.EXCHANGE,
+                                    message="Je vous l'échange", now=now)
+    accepted, _rejected = process_uploads([png()], allow_pdf=True)
+    contact = contact_request_create(topic="purchase", body="Ma question", email=roles["buyer"].email,
+                                     language="fr", now=now, requester=roles["buyer"], order=roles["order"],
+                                     files=accepted)
+    return {
+        **roles,
+        "claim": claim,
+        "proposal": proposal,
+        "claim_attachment": claim.attachments.first(),
+        "contact": contact,
+        "contact_attachment": contact.attachments.first(),
+    }
+
+
+def real_value(world, url_name: str, argument: str) -> str:
+    """The real object of the right kind for one path argument of one URL."""
+    if argument == "number":
+        return world["order"].number
+    if argument == "slug":
+        return "colis-non-recu"
+    if argument == "reference":
+        return world["contact"].reference
+    if argument == "proposal_pk":
+        return str(world["proposal"].pk)
+    if argument == "uidb64":
+        return "MQ"
+    if argument == "token":
+        return "set-password"
+    if url_name.startswith("helpdesk:attachment"):
+        return str(world["contact_attachment"].pk)
+    if url_name.startswith("claims:attachment"):
+        return str(world["claim_attachment"].pk)
+    return str(world["claim"].pk)
+
+
+def fill(route: str, value_for) -> str:
+    return "/" + ARGUMENT.sub(lambda match: value_for(match["name"]), route)
+
+
+def clients(world, *, csrf=False) -> dict[str, Client]:
+    made = {}
+    for role in ROLES:
+        client = Client(enforce_csrf_checks=csrf)
+        if role != "anonymous":
+            client.force_login(world[role])
+        made[role] = client
+    return made
+
+
+class Recorder:
+    """Runs requests and keeps every one that ended in a server error (an exception or a 5xx)."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, client, method, url, role, data=None, *, check=None):
+        label = f"{role} {method} {url[:120]!r} data={str(data)[:80]!r}"
+        try:
+            if method == "GET":
+                response = client.get(url, data or {})
+            else:
+                response = client.post(url, data or {})
+        except Exception:  # noqa: BLE001 — the whole point is to collect them
+            self.failures.append(f"{label}: {traceback.format_exc(limit=-3)}")
+            return None
+        if response.status_code >= 500:
+            self.failures.append(f"{label}: {response.status_code}")
+        elif check is not None and not check(response):
+            self.failures.append(f"{label}: unexpected {response.status_code} {response.get('Location', '')}")
+        return response
+
+    def assert_none(self):
+        assert not self.failures, "\n\n".join(self.failures)
+
+
+def field_names(response) -> tuple[list[str], list[str]]:
+    """The form field names and file field names a page shows."""
+    if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return [], []
+    html = response.content.decode(errors="replace")
+    files = {first or second for first, second in FILE_FIELD.findall(html)}
+    names = {name for name in FIELD_NAME.findall(html) if name != "csrfmiddlewaretoken"} - files
+    return sorted(names), sorted(files)
+
+
+def form_fields(client, url, page) -> tuple[list[str], list[str]]:
+    """The fields of the page, or, for a POST-only action, of the nearest page above it (its form lives there)."""
+    names, files = field_names(page)
+    while not names and url.strip("/"):
+        url = url.rstrip("/").rsplit("/", 1)[0] + "/"
+        names, files = field_names(client.get(url))
+    return names, files
+
+
+def garbage_payloads(names, files):
+    """Three bodies: the garbage values spread over the fields at two offsets, then NUL bytes everywhere."""
+    payloads = []
+    for offset in (0, 5):
+        body = {name: GARBAGE_VALUES[(index + offset) % len(GARBAGE_VALUES)] for index, name in enumerate(names)}
+        for index, name in enumerate(files):
+            body[name] = (SimpleUploadedFile("vide.jpg", b"", content_type="image/jpeg") if (index + offset) % 2
+                          else SimpleUploadedFile("notes.jpg", b"just some text", content_type="image/jpeg"))
+        payloads.append(body)
+    payloads.append({name: f"a\x00b{LONG[:50]}" for name in names})
+    return payloads
+
+
+def not_found_or_login(response) -> bool:
+    """A garbage id is a 404 (405 for a POST-only action), or a redirect to a login page or within the admin.
+
+    The admin sends an unknown id to its index, and a non-numeric one to `<id>/change/` first (Django's own way).
+    """
+    if response.status_code in (404, 405):
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and ("connexion" in location or "login" in location
+                                            or location.startswith("/admin/"))
+
+
+# password_reset_confirm answers 200 "invalid link" to anything; the admin lists take no argument.
+LENIENT_GARBAGE = {"password_reset_confirm"}
+
+
+@pytest.mark.parametrize(("route", "url_name"), ALL_URLS, ids=[name for _route, name in ALL_URLS])
+def test_no_url_answers_a_server_error_to_any_role_or_input(world, route, url_name):
+    run, by_role, seen = Recorder(), clients(world), {}
+    url = fill(route, lambda argument: real_value(world, url_name, argument))
+    query = {name: value for name, value in zip(QUERY_NAMES * 2, GARBAGE_VALUES)}
+    for role, client in by_role.items():
+        page = run(client, "GET", url, role)
+        run(client, "GET", url, role, query)
+        run(client, "GET", url, role, {name: "a\x00b" for name in QUERY_NAMES})
+        names, files = form_fields(client, url, page)
+        seen[role] = names + files
+        run(client, "POST", url, role)
+        for body in garbage_payloads(names, files):
+            run(client, "POST", url, role, body)
+            run(client, "GET", url, role, {name: value for name, value in body.items() if name not in files})
+    if ARGUMENT.search(route):
+        check = None if url_name in LENIENT_GARBAGE else not_found_or_login
+        for garbage in GARBAGE_ARGS:
+            garbage_url = fill(route, lambda _argument: quote(garbage, safe=""))
+            for role, client in by_role.items():
+                run(client, "GET", garbage_url, role, check=check)
+            for role in ("buyer", "staff"):
+                run(by_role[role], "POST", garbage_url, role)
+    run.assert_none()
+    if url_name in FORM_PAGES:
+        assert seen["buyer"] or seen["staff"], "the fuzzer found no form field to fill"
+
+
+# Pages whose forms the fuzzer must find (it would silently post empty bodies otherwise).
+FORM_PAGES = {"claims:detail", "claims:message", "claims:propose", "claims:wizard", "orders:detail",
+              "helpdesk:contact_form", "helpdesk:request_detail", "login", "admin:claims_claim_note"}
+
+
+def test_a_post_without_its_csrf_token_gets_the_403_page_not_a_500(world):
+    run, by_role = Recorder(), clients(world, csrf=True)
+    urls = [reverse("claims:message", args=[world["claim"].pk]), reverse("helpdesk:contact_form"),
+            reverse("set_language"), reverse("claims:notifications_read"),
+            reverse("admin:claims_claim_note", args=[world["claim"].pk])]
+    for role in ("anonymous", "buyer", "staff"):
+        for url in urls:
+            response = run(by_role[role], "POST", url, role, {"body": "Bonjour"})
+            if response is not None:
+                assert response.status_code == 403, url
+                assert b"<html" in response.content.lower(), url
+    run.assert_none()
+
+
+def test_the_walk_finds_every_app_page():
+    names = {name for _route, name in SITE_URLS}
+    assert {"orders:detail", "claims:wizard", "claims:accept", "helpdesk:request_detail", "helpdesk:attachment",
+            "login", "set_language"} <= names
