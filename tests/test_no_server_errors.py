@@ -131,6 +131,14 @@ def clients(world, *, csrf=False) -> dict[str, Client]:
     return made
 
 
+def where(error: Exception) -> str:
+    """The exception and the deepest line of our own code it went through."""
+    ours = [frame for frame in traceback.extract_tb(error.__traceback__)
+            if "/site-packages/" not in frame.filename and "/lib/python" not in frame.filename]
+    place = f"{ours[-1].filename}:{ours[-1].lineno} {ours[-1].line}" if ours else "Django itself"
+    return f"{type(error).__name__}: {str(error)[:200]} at {place}"
+
+
 class Recorder:
     """Runs requests and keeps every one that ended in a server error (an exception or a 5xx)."""
 
@@ -144,8 +152,8 @@ class Recorder:
                 response = client.get(url, data or {})
             else:
                 response = client.post(url, data or {})
-        except Exception:  # noqa: BLE001 — the whole point is to collect them
-            self.failures.append(f"{label}: {traceback.format_exc(limit=-3)}")
+        except Exception as error:  # noqa: BLE001 — the whole point is to collect them
+            self.failures.append(f"{label}: {where(error)}")
             return None
         if response.status_code >= 500:
             self.failures.append(f"{label}: {response.status_code}")

@@ -108,6 +108,15 @@ def test_purchases_garbage_search_says_no_order_matches(client, roles):
     assert Order.objects.filter(pk=roles["order"].pk).exists()
 
 
+@pytest.mark.parametrize("view", ["orders:purchases", "orders:sales"])
+def test_a_search_with_a_nul_byte_is_searched_without_it(client, roles, view):
+    user = roles["buyer"] if view == "orders:purchases" else roles["seller"]
+    number = roles["order"].number
+    response = login(client, user).get(reverse(view), {"q": number[:3] + "\x00" + number[3:]})
+    assert response.status_code == 200
+    assert number in response.content.decode()
+
+
 def test_purchases_empty_list_says_so(client, roles):
     page = login(client, roles["other_buyer"]).get(reverse("orders:purchases")).content.decode()
     assert "Vous n'avez encore passé aucune commande." in page
