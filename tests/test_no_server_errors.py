@@ -5,6 +5,7 @@ own pages are visited. Each test gathers every failing request of one URL and re
 """
 import re
 import traceback
+from html.parser import HTMLParser
 from io import BytesIO
 from urllib.parse import quote
 
@@ -29,12 +30,9 @@ LONG = "x" * 10_000
 GARBAGE_VALUES = ["'; DROP TABLE orders_order; --", "<script>alert(1)</script>", "-1", "1e309", "NaN", LONG,
                   "é🎉", "0", "99999999999999999999999", "\x00"]
 GARBAGE_ARGS = ["0", "999999999", "99999999999999999999999", "RK-9999-999999", "../../etc/passwd", "%00",
-                "x" * 3000, "é🎉"]
+                "\x00", "RK-2026-\x00", "x" * 3000, "é🎉"]
 # Query parameters our list pages and the admin read, plus whatever names the page's forms carry.
 QUERY_NAMES = ["q", "page", "o", "status", "statut", "p", "next", "filtre", "tri", "e"]
-FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
-FILE_FIELD = re.compile(r'<input\b[^>]*\btype="file"[^>]*\bname="([^"]+)"|<input\b[^>]*\bname="([^"]+)"[^>]*'
-                        r'\btype="file"', re.I)
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -165,27 +163,48 @@ class Recorder:
         assert not self.failures, "\n\n".join(self.failures)
 
 
-def field_names(response) -> tuple[list[str], list[str]]:
-    """The form field names and file field names a page shows."""
+class FormFields(HTMLParser):
+    """The names of a page's inputs, its file inputs, and the values of its hidden inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.names, self.files, self.hidden = set(), set(), {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag not in ("input", "select", "textarea", "button") or not name or name == "csrfmiddlewaretoken":
+            return
+        kind = (attrs.get("type") or "").lower()
+        if kind == "file":
+            self.files.add(name)
+            return
+        self.names.add(name)
+        if kind == "hidden":
+            self.hidden[name] = attrs.get("value") or ""
+
+
+def field_names(response) -> tuple[list[str], list[str], dict[str, str]]:
+    """The form field names, file field names and hidden values a page shows."""
     if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-        return [], []
-    html = response.content.decode(errors="replace")
-    files = {first or second for first, second in FILE_FIELD.findall(html)}
-    names = {name for name in FIELD_NAME.findall(html) if name != "csrfmiddlewaretoken"} - files
-    return sorted(names), sorted(files)
+        return [], [], {}
+    parser = FormFields()
+    parser.feed(response.content.decode(errors="replace"))
+    return sorted(parser.names), sorted(parser.files), parser.hidden
 
 
-def form_fields(client, url, page) -> tuple[list[str], list[str]]:
+def form_fields(client, url, page) -> tuple[list[str], list[str], dict[str, str]]:
     """The fields of the page, or, for a POST-only action, of the nearest page above it (its form lives there)."""
-    names, files = field_names(page)
+    names, files, hidden = field_names(page)
     while not names and url.strip("/"):
         url = url.rstrip("/").rsplit("/", 1)[0] + "/"
-        names, files = field_names(client.get(url))
-    return names, files
+        names, files, hidden = field_names(client.get(url))
+    return names, files, hidden
 
 
-def garbage_payloads(names, files):
-    """Three bodies: the garbage values spread over the fields at two offsets, then NUL bytes everywhere."""
+def garbage_payloads(names, files, hidden=None):
+    """The garbage values spread over the fields at two offsets, with garbage then real hidden fields
+    (a form's step or token must be right for its fields to be read at all), then NUL bytes everywhere."""
     payloads = []
     for offset in (0, 5):
         body = {name: GARBAGE_VALUES[(index + offset) % len(GARBAGE_VALUES)] for index, name in enumerate(names)}
@@ -193,6 +212,8 @@ def garbage_payloads(names, files):
             body[name] = (SimpleUploadedFile("vide.jpg", b"", content_type="image/jpeg") if (index + offset) % 2
                           else SimpleUploadedFile("notes.jpg", b"just some text", content_type="image/jpeg"))
         payloads.append(body)
+        if hidden:
+            payloads.append({**body, **hidden})
     payloads.append({name: f"a\x00b{LONG[:50]}" for name in names})
     return payloads
 
@@ -222,10 +243,10 @@ def test_no_url_answers_a_server_error_to_any_role_or_input(world, route, url_na
         page = run(client, "GET", url, role)
         run(client, "GET", url, role, query)
         run(client, "GET", url, role, {name: "a\x00b" for name in QUERY_NAMES})
-        names, files = form_fields(client, url, page)
+        names, files, hidden = form_fields(client, url, page)
         seen[role] = names + files
         run(client, "POST", url, role)
-        for body in garbage_payloads(names, files):
+        for body in garbage_payloads(names, files, hidden):
             run(client, "POST", url, role, body)
             run(client, "GET", url, role, {name: value for name, value in body.items() if name not in files})
     if ARGUMENT.search(route):
@@ -264,3 +285,41 @@ def test_the_walk_finds_every_app_page():
     names = {name for _route, name in SITE_URLS}
     assert {"orders:detail", "claims:wizard", "claims:accept", "helpdesk:request_detail", "helpdesk:attachment",
             "login", "set_language"} <= names
+
+
+def test_every_step_of_the_claim_wizard_survives_garbage_and_keeps_going(world):
+    """Garbage (including a 0-byte photo and a text file named .jpg) on each step, then the real answer."""
+    from tests.claims.test_wizard import Wizard
+
+    run, client = Recorder(), Client()
+    client.force_login(world["buyer"])
+    wizard = Wizard(client, world["order"])
+    response = wizard.start()
+    valid = {"reason": {"reason": "damaged"}, "items": {"items": [line.pk for line in world["order"].lines.all()]},
+             "details": {"description": "Écran fissuré"}, "photos": {}}
+    visited = []
+    while response is not None and response.status_code == 200 and response.context["step_name"] in valid:
+        step = response.context["step_name"]
+        visited.append(step)
+        names, files, hidden = field_names(response)
+        for body in garbage_payloads(names, files, hidden):
+            run(client, "POST", wizard.url, "buyer", body)
+        response = wizard.post(step, valid[step])
+    assert visited == ["reason", "items", "details", "photos"], visited
+    assert response.status_code == 200 and response.context["step_name"] == "review"
+    run.assert_none()
+
+
+@pytest.mark.parametrize("language", ["xx", "é🎉", "a" * 500, "../../etc/passwd", "en;q=NaN,,;;"])
+def test_a_garbage_language_cookie_or_header_still_shows_the_pages(world, settings, language):
+    run = Recorder()
+    for role in ("anonymous", "buyer"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language.encode("ascii", "replace").decode()
+        if role == "buyer":
+            client.force_login(world["buyer"])
+        for url in ["/", reverse("helpdesk:index"), reverse("orders:purchases"),
+                    reverse("claims:detail", args=[world["claim"].pk])]:
+            response = run(client, "GET", url, role)
+            assert response is None or response.status_code in (200, 302), url
+    run.assert_none()
