@@ -252,7 +252,7 @@ def test_no_url_answers_a_server_error_to_any_role_or_input(world, route, url_na
     if ARGUMENT.search(route):
         check = None if url_name in LENIENT_GARBAGE else not_found_or_login
         for garbage in GARBAGE_ARGS:
-            garbage_url = fill(route, lambda _argument: quote(garbage, safe=""))
+            garbage_url = fill(route, lambda _argument, garbage=garbage: quote(garbage, safe=""))
             for role, client in by_role.items():
                 run(client, "GET", garbage_url, role, check=check)
             for role in ("buyer", "staff"):
