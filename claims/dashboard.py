@@ -19,7 +19,11 @@ from orders.services import order_message_post as post_order_message
 from .forms import OrderMessageForm
 from .models import Notification
 from .selectors import (
-    DashboardFilter, seller_claim_counts, seller_claims, seller_order_threads, unread_order_messages_for_seller,
+    DashboardFilter,
+    seller_claim_counts,
+    seller_claims,
+    seller_order_threads,
+    unread_order_messages_for_seller,
 )
 
 PAGE_SIZE = 20

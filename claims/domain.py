@@ -20,7 +20,6 @@ from .eligibility import claim_eligibility
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 from .notifications import notify
 
-
 Status = Claim.Status
 
 ALLOWED = {

@@ -1,5 +1,17 @@
 """Reads on claims, always scoped to the user who asks, so a missing filter cannot leak."""
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, TextChoices, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    TextChoices,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 from . import deadlines, notifications
 
 
-
 @shared_task(name="claims.send_notification_email", bind=True, max_retries=6, acks_late=True)
 def send_notification_email(self, notification_id: int) -> int:
     """Send one notification e-mail; on failure retry with backoff (the sweep also picks it up)."""

@@ -23,7 +23,12 @@ from .models import ClaimMessage, Notification, Proposal
 from .notifications import mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
-    access_claim, attachment_visible_to, claim_opening_photos, claim_proposals, claim_thread, claim_timeline,
+    access_claim,
+    attachment_visible_to,
+    claim_opening_photos,
+    claim_proposals,
+    claim_thread,
+    claim_timeline,
 )
 from .templatetags.claim_tags import deadline_of
 

@@ -3,7 +3,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Claim
-from .photos import MAX_FILES_PER_UPLOAD, MultipleImageField, UploadRejected, process_upload
+from .photos import (
+    MAX_FILES_PER_UPLOAD,
+    MultipleImageField,
+    UploadRejected,
+    process_upload,
+)
 
 Reason = Claim.Reason
 OtherKind = Claim.OtherKind

@@ -10,8 +10,19 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .forms import OrderLineInlineFormSet, OrderLineAdminForm, TrackingEventInlineFormSet
-from .models import AccountPreferences, Listing, Order, OrderLine, SellerProfile, TrackingEvent
+from .forms import (
+    OrderLineAdminForm,
+    OrderLineInlineFormSet,
+    TrackingEventInlineFormSet,
+)
+from .models import (
+    AccountPreferences,
+    Listing,
+    Order,
+    OrderLine,
+    SellerProfile,
+    TrackingEvent,
+)
 from .numbering import ORDER_PREFIX, next_numbers, number_pattern
 
 # Below this many rows an exact COUNT(*) is cheap; above it the planner's estimate is good enough for paging.
