@@ -115,3 +115,12 @@ def mark_read(*, user, now: datetime, notification_ids=None) -> int:
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=now)
+
+
+def order_thread_mark_read(*, order, user, now: datetime) -> None:
+    """The user has seen the order's conversation: the other party's messages and their notices are read."""
+    from orders.models import OrderMessage
+
+    OrderMessage.objects.filter(order=order, read_at__isnull=True).exclude(author=user).update(read_at=now)
+    Notification.objects.filter(recipient=user, kind=Notification.Kind.ORDER_MESSAGE, order=order,
+                                read_at__isnull=True).update(read_at=now)

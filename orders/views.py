@@ -66,6 +66,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         return access_order(self.request.user, self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
+        from claims.notifications import order_thread_mark_read
         from claims.selectors import order_claim_context
 
         context = super().get_context_data(**kwargs)
@@ -73,7 +74,10 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context["lines"] = list(order.lines.select_related("listing"))
         context["tracking"] = list(order.tracking_events.all())
         context["is_buyer"] = order.buyer_id == self.request.user.pk
-        context.update(order_claim_context(order=order, user=self.request.user, now=timezone.now()))
+        now = timezone.now()
+        context.update(order_claim_context(order=order, user=self.request.user, now=now))
+        if order.buyer_id == self.request.user.pk or order.seller.user_id == self.request.user.pk:
+            order_thread_mark_read(order=order, user=self.request.user, now=now)
         return context
 
 

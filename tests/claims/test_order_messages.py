@@ -130,3 +130,25 @@ def test_the_order_message_email_names_the_order_and_links_to_it(roles, mailoutb
     assert email.to == [roles["seller"].email]
     assert email.subject == "Nouveau message sur une commande"
     assert roles["order"].number in email.body and order_url(roles["order"]) in email.body
+
+
+def test_opening_the_order_page_reads_the_other_partys_messages_and_their_notices(client, roles):
+    order = roles["order"]
+    order_message_post(order=order, author=roles["seller"], body="Votre colis part demain.", now=timezone.now())
+    client.force_login(roles["buyer"])
+
+    response = client.get(reverse("orders:detail", args=[order.number]))
+
+    assert response.status_code == 200
+    assert not OrderMessage.objects.filter(order=order, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(recipient=roles["buyer"], read_at__isnull=True).exists()
+
+
+def test_staff_opening_the_order_page_leaves_the_parties_messages_unread(client, roles):
+    order = roles["order"]
+    order_message_post(order=order, author=roles["buyer"], body="Où est mon colis ?", now=timezone.now())
+    client.force_login(roles["staff"])
+
+    client.get(reverse("orders:detail", args=[order.number]))
+
+    assert OrderMessage.objects.filter(order=order, read_at__isnull=True).count() == 1
