@@ -74,9 +74,10 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context["lines"] = list(order.lines.select_related("listing"))
         context["tracking"] = list(order.tracking_events.all())
         context["is_buyer"] = order.buyer_id == self.request.user.pk
+        context["is_seller"] = order.seller.user_id == self.request.user.pk
         now = timezone.now()
         context.update(order_claim_context(order=order, user=self.request.user, now=now))
-        if order.buyer_id == self.request.user.pk or order.seller.user_id == self.request.user.pk:
+        if context["is_buyer"] or context["is_seller"]:
             order_thread_mark_read(order=order, user=self.request.user, now=now)
         return context
 
