@@ -40,6 +40,7 @@ if settings.BENCH_BARE_VIEW:
     # The benchmark's ceiling (bench/pages.py): the middleware stack and nothing else.
     urlpatterns.append(path("bench/bare/", lambda request: HttpResponse("ok"), name="bench_bare"))
 
+handler400 = "orders.views.bad_request"
 handler404 = "orders.views.page_not_found"
 handler500 = "orders.views.server_error"
 handler403 = "orders.views.permission_denied"

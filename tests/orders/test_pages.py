@@ -75,3 +75,17 @@ def test_language_switch_remembers_the_choice_for_a_logged_in_users_emails(clien
 def test_language_switch_writes_nothing_for_an_anonymous_visitor(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert not AccountPreferences.objects.exists()
+
+
+def test_too_many_files_in_one_upload_get_the_styled_400_page(client, settings, roles):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(roles["buyer"])
+    files = [SimpleUploadedFile(f"photo{i}.jpg", b"x") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+
+    response = client.post(reverse("helpdesk:contact_form"), {"photos": files})
+
+    assert response.status_code == 400
+    assert "Demande incorrecte" in response.content.decode()
