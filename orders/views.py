@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from rakuten_portal.agents import is_agent
+
 from .models import AccountPreferences
 from .pagination import CappedCountPaginator
 from .selectors import access_order, orders_bought_by, orders_sold_by
@@ -75,6 +77,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context["tracking"] = list(order.tracking_events.all())
         context["is_buyer"] = order.buyer_id == self.request.user.pk
         context["is_seller"] = order.seller.user_id == self.request.user.pk
+        context["is_agent_viewer"] = is_agent(self.request.user)
         now = timezone.now()
         context.update(order_claim_context(order=order, user=self.request.user, now=now))
         if context["is_buyer"] or context["is_seller"]:
