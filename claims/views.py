@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from rakuten_portal.private_files import serve_private_file
+from rakuten_portal.request_ids import parse_id
 
 from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
@@ -252,10 +253,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
 @require_POST
 def notifications_mark_read(request):
     """Mark all the user's notices read; or, given one, mark it read and open what it is about."""
-    notification_id = request.POST.get("notification", "")
-    if notification_id:
-        notification = Notification.objects.filter(
-            recipient=request.user, pk=notification_id if notification_id.isdigit() else None).first()
+    posted = request.POST.get("notification", "")
+    if posted:
+        notification_id = parse_id(posted)
+        notification = notification_id and Notification.objects.filter(recipient=request.user,
+                                                                        pk=notification_id).first()
         if notification is None:
             raise Http404
         mark_read(user=request.user, now=timezone.now(), notification_ids=[notification.pk])
