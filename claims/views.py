@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
-from rakuten_portal.private_files import serve_private_file
+from rakuten_portal.private_files import serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
 from . import domain
@@ -216,19 +216,13 @@ def claim_extend_post(request, pk):
 @login_required
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
-    attachment = attachment_visible_to(request.user, pk)
-    download = None if attachment.is_image else attachment.original_name
-    return serve_private_file(attachment.file.name, attachment.content_type, download_name=download)
+    return serve_attachment(attachment_visible_to(request.user, pk))
 
 
 @login_required
 def attachment_thumbnail(request, pk):
     """The small image shown in the thread; PDFs have none."""
-    attachment = attachment_visible_to(request.user, pk)
-    if not attachment.is_image or not attachment.thumbnail:
-        raise Http404
-    content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
-    return serve_private_file(attachment.thumbnail.name, content_type)
+    return serve_thumbnail(attachment_visible_to(request.user, pk))
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
