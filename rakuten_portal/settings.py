@@ -254,6 +254,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
+# --- Password reset throttle ---
+# Valid "forgotten password" requests allowed per client address and per target e-mail (django-ratelimit
+# rates, e.g. "3/h"), counted whether or not an account has that e-mail.
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+
 # Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
                        3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
