@@ -1,4 +1,5 @@
 """Settings, read from the environment (see README "Configuration")."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -244,6 +245,8 @@ LOGGING = {
 # locmem cache lives in one process: good enough there, so only for those two is the check silenced.
 HELPDESK_CONTACT_RATE = env.str("HELPDESK_CONTACT_RATE", default="5/h")
 RATELIMIT_USE_CACHE = "default"
+# At most one acknowledgement e-mail per address in this time (minutes), whatever the number of requests.
+HELPDESK_ACKNOWLEDGEMENT_INTERVAL = timedelta(minutes=env.int("HELPDESK_ACKNOWLEDGEMENT_INTERVAL_MINUTES", default=60))
 # The client's address for the rate limits: the same function as the login throttle's (see below).
 RATELIMIT_IP_META_KEY = "rakuten_portal.client_address.client_ip"
 SILENCED_SYSTEM_CHECKS = []
