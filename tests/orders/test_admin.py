@@ -124,20 +124,42 @@ def test_admin_inline_change_recomputes_the_total(agent_client, roles):
     assert order.total == Decimal("150.00")
 
 
-def test_admin_refuses_a_second_finalized_tracking_step(agent_client, roles):
-    order = roles["order"]
-    data = order_form_data(order)
+DUPLICATE_FINALIZED = "Une commande n&#x27;a qu&#x27;une étape « Vente finalisée »."
+
+
+def _add_finalized_steps(data, order, indexes):
     now = timezone.localtime()
-    for i in (1, 2):
+    for i in indexes:
         data.update({f"tracking_events-{i}-kind": TrackingEvent.Kind.FINALIZED,
                      f"tracking_events-{i}-at_0": now.strftime("%d/%m/%Y"),
                      f"tracking_events-{i}-at_1": now.strftime("%H:%M:%S"),
                      f"tracking_events-{i}-order": order.pk})
-    data["tracking_events-TOTAL_FORMS"] = 3
+    data["tracking_events-TOTAL_FORMS"] = max(indexes) + 1
+
+
+def test_admin_refuses_two_finalized_tracking_steps_in_one_save(agent_client, roles):
+    order = roles["order"]
+    data = order_form_data(order)
+    _add_finalized_steps(data, order, (1, 2))
     response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
     assert response.status_code == 200
-    assert "Vente finalisée" in response.content.decode()
+    page = response.content.decode()
+    assert page.count(DUPLICATE_FINALIZED) == 1
+    assert "contrainte" not in page
     assert not order.tracking_events.filter(kind=TrackingEvent.Kind.FINALIZED).exists()
+
+
+def test_admin_refuses_a_finalized_step_on_an_order_that_has_one_with_our_message(agent_client, roles):
+    order = roles["order"]
+    TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.FINALIZED, at=timezone.now())
+    data = order_form_data(order)
+    _add_finalized_steps(data, order, (data["tracking_events-TOTAL_FORMS"],))
+    response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count(DUPLICATE_FINALIZED) == 1
+    assert "contrainte" not in page and "one_finalized_event_per_order" not in page
+    assert order.tracking_events.filter(kind=TrackingEvent.Kind.FINALIZED).count() == 1
 
 
 def test_admin_refuses_a_line_from_another_sellers_listing(agent_client, roles):
