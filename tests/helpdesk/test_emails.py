@@ -57,11 +57,17 @@ def test_an_email_is_sent_once_even_if_two_senders_try(roles, django_capture_on_
     assert len(mail.outbox) == 1
 
 
-def test_acknowledgement_is_in_the_language_the_customer_wrote_in(roles, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("language, expected, foreign", [
+    ("fr", "Nous avons bien reçu votre demande", "We have received your request"),
+    ("en", "We have received your request", "Nous avons bien reçu votre demande"),
+])
+def test_acknowledgement_is_in_the_language_the_customer_wrote_in(roles, django_capture_on_commit_callbacks,
+                                                                  language, expected, foreign):
     with django_capture_on_commit_callbacks(execute=True):
-        contact_request = make_request(roles["buyer"], language="fr")
-    assert contact_request.reference in mail.outbox[0].body
-    assert "Nous avons bien reçu votre demande" in mail.outbox[0].body
+        contact_request = make_request(roles["buyer"], language=language)
+    body = mail.outbox[0].body
+    assert contact_request.reference in body
+    assert expected in body and foreign not in body
 
 
 def test_beat_runs_the_retry_task_by_its_pinned_name(settings):
