@@ -107,6 +107,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The posted name, cut to a username's length (a longer one overflowed axes' column on PostgreSQL).
+AXES_USERNAME_CALLABLE = "rakuten_portal.login_throttle.throttled_username"
 
 # --- Client address behind proxies ---
 # How many reverse proxies of ours stand in front of the app, each appending to X-Forwarded-For. 0: the
