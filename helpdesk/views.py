@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from rakuten_portal.private_files import serve_private_file
+from rakuten_portal.public_pages import cached_public_page
 
 from . import articles, channels, phone_hours
 from .forms import ContactForm, ReplyForm, SearchForm
@@ -27,6 +29,12 @@ REQUESTS_PAGE_SIZE = 20
 CONTACT_ARTICLE_SLUGS = ("faire-une-reclamation", "formulaire-de-contact", "nous-contacter")
 
 
+def _phone_status(request) -> str:
+    """The contact page says whether the line is open now: a cached copy lasts until that changes."""
+    return phone_hours.phone_line_status(timezone.now()).label
+
+
+@method_decorator(cached_public_page(), name="dispatch")
 class HelpIndexView(TemplateView):
     template_name = "helpdesk/index.html"
 
@@ -37,6 +45,7 @@ class HelpIndexView(TemplateView):
         return context
 
 
+@method_decorator(cached_public_page(), name="dispatch")
 class ArticleView(TemplateView):
     template_name = "helpdesk/article.html"
 
@@ -66,6 +75,7 @@ class SearchView(TemplateView):
         return context
 
 
+@method_decorator(cached_public_page(vary=_phone_status), name="dispatch")
 class ContactPageView(TemplateView):
     template_name = "helpdesk/contact_page.html"
 
@@ -100,6 +110,7 @@ def contact_limited(request, *, increment: bool) -> bool:
     return limited
 
 
+@method_decorator(cached_public_page(), name="dispatch")
 class ContactFormView(FormView):
     template_name = "helpdesk/contact_form.html"
     form_class = ContactForm
