@@ -26,7 +26,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
-DB_NAME = "rk_bench"
+DB_NAME = os.environ.get("BENCH_DB", "rk_perf_bench")
 PG = "postgres://postgres@127.0.0.1:5432"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -71,6 +71,9 @@ def prepare(env, orders, reuse):
         seconds = time.monotonic() - started
         print(result.stdout.strip())
         print(f"seed_demo --orders {orders}: {seconds:.1f} s in all")
+        result = subprocess.run([PYTHON, str(ROOT / "bench" / "seed_claims.py"), "--scale"], cwd=ROOT, env=env,
+                                check=True, text=True, capture_output=True)
+        print(result.stdout.strip())
     # A production database is vacuumed and analysed by autovacuum; right after a bulk load it is not yet,
     # and stale statistics make the planner sort a seller's whole history instead of walking its index.
     import psycopg

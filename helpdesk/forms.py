@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.photos import MultipleImageField, process_uploads
 from orders.numbering import ORDER_PREFIX, number_pattern
+from rakuten_portal.widgets import PlainSelect
 
 from .models import ContactRequest
 from .selectors import recent_orders_for_contact
@@ -34,8 +35,10 @@ class AttachmentsMixin:
 class ContactForm(AttachmentsMixin, forms.Form):
     """A logged-in buyer picks one of their orders; an anonymous visitor gives an e-mail and maybe a number."""
 
-    topic = forms.ChoiceField(label=_("Nature du problème"), choices=[("", "—")] + ContactRequest.Topic.choices)
-    order = forms.ChoiceField(label=_("Commande concernée"), required=False)
+    topic = forms.ChoiceField(label=_("Nature du problème"), choices=[("", "—")] + ContactRequest.Topic.choices,
+                              widget=PlainSelect)
+    # Up to 50 orders: their options are built in Python, not one template each.
+    order = forms.ChoiceField(label=_("Commande concernée"), required=False, widget=PlainSelect)
     order_number = forms.CharField(
         label=_("Numéro de commande"), required=False, max_length=20,
         help_text=_("Facultatif, sous la forme RK-2026-000123."),
