@@ -1,5 +1,6 @@
 """Reads on claims, always scoped to the user who asks, so a missing filter cannot leak."""
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -9,6 +10,8 @@ from django.db.models import (
     Q,
     Subquery,
     TextChoices,
+    Value,
+    When,
 )
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -159,31 +162,33 @@ class ClaimCounts(dict):
 
 
 def seller_claim_counts(user) -> ClaimCounts:
-    """How many of the seller's claims each filter holds, in one grouped query over at most COUNT_CAP + 1 rows."""
-    first = _seller_claims_base(user).order_by(*DASHBOARD_ORDER).values("pk")[: COUNT_CAP + 1]
-    groups = (
-        Claim.objects.filter(pk__in=first).values("dashboard_rank")
-        .annotate(claims=Count("pk"), pending=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER) & Q(_PENDING)))
-        .order_by("dashboard_rank")
+    """How many of the seller's claims each filter holds: one query over at most COUNT_CAP + 1 rows, read in the
+    dashboard's order from its index and aggregated in place (never joined back to the whole table)."""
+    # Whether a proposal is pending matters only while the claim is with the seller; CASE spares the others.
+    pending = Case(When(dashboard_rank=_WITH_SELLER, then=_PENDING), default=Value(False))
+    first = (_seller_claims_base(user).order_by(*DASHBOARD_ORDER).annotate(has_pending=pending)
+             .values("pk", "dashboard_rank", "has_pending")[: COUNT_CAP + 1])
+    totals = first.aggregate(
+        total=Count("pk"), last_rank=Max("dashboard_rank"),
+        with_seller=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER)),
+        waiting=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER, has_pending=True)),
+        with_support=Count("pk", filter=Q(dashboard_rank=_WITH_SUPPORT)),
+        closed=Count("pk", filter=Q(dashboard_rank=_CLOSED)),
     )
-    by_rank = {group["dashboard_rank"]: group for group in groups}
-    rank_count = {rank: by_rank.get(rank, {}).get("claims", 0) for rank in (_WITH_SELLER, _WITH_SUPPORT, _CLOSED)}
-    pending = by_rank.get(_WITH_SELLER, {}).get("pending", 0)
     counts = {
-        DashboardFilter.TO_ANSWER.value: rank_count[_WITH_SELLER] - pending,
-        DashboardFilter.WAITING_BUYER.value: pending,
-        DashboardFilter.WITH_SUPPORT.value: rank_count[_WITH_SUPPORT],
-        DashboardFilter.CLOSED.value: rank_count[_CLOSED],
+        DashboardFilter.ALL.value: totals["total"],
+        DashboardFilter.TO_ANSWER.value: totals["with_seller"] - totals["waiting"],
+        DashboardFilter.WAITING_BUYER.value: totals["waiting"],
+        DashboardFilter.WITH_SUPPORT.value: totals["with_support"],
+        DashboardFilter.CLOSED.value: totals["closed"],
     }
-    counts[DashboardFilter.ALL.value] = sum(rank_count.values())
     capped = set()
-    if counts[DashboardFilter.ALL.value] > COUNT_CAP:
+    if totals["total"] > COUNT_CAP:
         # The scan stopped inside the last rank it reached: that rank and those after it hold at least their count.
-        last = max(by_rank)
         rank_filters = {_WITH_SELLER: (DashboardFilter.TO_ANSWER, DashboardFilter.WAITING_BUYER),
                         _WITH_SUPPORT: (DashboardFilter.WITH_SUPPORT,), _CLOSED: (DashboardFilter.CLOSED,)}
-        capped = {DashboardFilter.ALL.value} | {kind.value for rank, kinds in rank_filters.items() if rank >= last
-                                                for kind in kinds}
+        capped = {DashboardFilter.ALL.value} | {kind.value for rank, kinds in rank_filters.items()
+                                                if rank >= totals["last_rank"] for kind in kinds}
         counts[DashboardFilter.ALL.value] = COUNT_CAP  # "2000+": the pages reach the first COUNT_CAP claims
     return ClaimCounts({kind.value: counts[kind.value] for kind in DashboardFilter}, capped)
 
