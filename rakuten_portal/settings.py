@@ -68,7 +68,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rakuten_portal.context_processors.portal",
             ],
-            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags"},
+            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags",
+                          "bootstrap_fields": "rakuten_portal.templatetags.bootstrap_fields"},
         },
     },
 ]
