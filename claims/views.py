@@ -249,6 +249,14 @@ class NotificationListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         for notification in context["notifications"]:
             notification.link = notification_link(notification)
+            # Formatted once here rather than in a translation block for each row of the template.
+            if notification.claim_id:
+                notification.about = _("Commande %(number)s — %(reason)s") % {
+                    "number": notification.claim.order.number, "reason": notification.claim.get_reason_display()}
+            elif notification.order_id:
+                notification.about = _("Commande %(number)s") % {"number": notification.order.number}
+            else:
+                notification.about = ""
         return context
 
 
