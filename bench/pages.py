@@ -251,15 +251,17 @@ def main():
     print(f"\n{args.orders} orders, gunicorn {args.workers} sync workers, wrk 1 thread {args.connections} connections, "
           f"{args.duration} s per page, bare view {args.bare_duration} s right after each; load average "
           f"{load[0]:.1f} before, {load_after[0]:.1f} after; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
-    print("| page | user | req/s | bare req/s | % of bare | p50 ms | p99 ms | in-process ms | queries | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| page | user | req/s | bare req/s | % of bare | p50 ms | p99 ms | in-process ms | CPU ms | SQL ms "
+          "| queries | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in results.items():
         row["ratio"] = row["rps"] / row["bare_rps"] if row["rps"] else None
+        in_process = f"{row['app_ms']:.1f} | {row['cpu_ms']:.1f} | {row['sql_ms']:.1f}"
         if row["rps"] is None:
-            print(f"| {name} | {row['user']} | — | — | — | — | — | {row['app_ms']:.1f} | {row['queries']} | — |")
+            print(f"| {name} | {row['user']} | — | — | — | — | — | {in_process} | {row['queries']} | — |")
             continue
         print(f"| {name} | {row['user'] or 'anonymous'} | {row['rps']:.0f} | {row['bare_rps']:.0f} | "
-              f"{100 * row['ratio']:.0f}% | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['app_ms']:.1f} | "
+              f"{100 * row['ratio']:.0f}% | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {in_process} | "
               f"{row['queries']} | {row['errors']} |")
     if post:
         print(f"\ncontact form POST (anonymous, sequential, {post['n']} posts): median {post['median_ms']:.1f} ms, "
