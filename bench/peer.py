@@ -51,20 +51,22 @@ def peer_figures(folder: Path) -> dict:
 
 
 def serial_rps(*rates):
-    """Requests per second of a view that needs these requests one after the other (shell, then its rows)."""
-    return 1 / sum(1 / rate for rate in rates)
+    """Requests per second of a view that needs these requests one after the other (shell, then its rows);
+    0 when one of them completed no request at all in the time given."""
+    return 0.0 if not all(rates) else 1 / sum(1 / rate for rate in rates)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-portal", action="store_true", help="use bench/out/results.json as it is")
-    parser.add_argument("--peer-duration", type=int, default=5)
+    parser.add_argument("--peer-duration", type=int, default=8, help="seconds of wrk per endpoint (at most 20)")
     parser.add_argument("--peer-runs", type=int, default=1)
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("portal_args", nargs="*", help="arguments for bench/pages.py, after --")
     args = parser.parse_args()
     if not args.skip_portal:
-        subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py"), "--posts", str(args.posts),
+        same_load = [] if "--duration" in args.portal_args else ["--duration", str(args.peer_duration)]
+        subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py"), "--posts", str(args.posts), *same_load,
                         *args.portal_args], cwd=ROOT, check=False)  # a missed target is exit 1: still compare
     ours = json.loads((OUT / "results.json").read_text())
     pages = ours["pages"]
@@ -90,7 +92,7 @@ def main():
     print("| --- | ---: | ---: | ---: | --- |")
     rows = []
     for name, first, second, unit in pairs:
-        ratio = first / second
+        ratio = first / second if second else float("inf")  # the peer completed no request in the time given
         portal, other = (first, second) if unit == "req/s" else (second, first)
         met = "—" if name.startswith("bare") else ("met" if ratio >= TARGET else "missed")
         print(f"| {name} | {portal:.1f} {unit} | {other:.1f} {unit} | {ratio:.2f}x | {met} |")
