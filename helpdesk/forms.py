@@ -2,7 +2,6 @@
 import json
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
@@ -76,13 +75,7 @@ class ContactForm(AttachmentsMixin, forms.Form):
                 del self.fields["email"]
         else:
             del self.fields["order"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        fields = [name for name in ("topic", "order", "order_number", "seller_name", "email") if name in self.fields]
-        self.helper.layout = Layout(
-            *fields, Field("message"), Field("attachments"), Div("website", css_class="honeypot", aria_hidden="true"),
-        )
+        # Rendered by {% bootstrap_field %} (helpdesk/contact_form.html), the honeypot in its hidden wrapper.
 
     def clean_order(self):
         number = self.cleaned_data.get("order") or ""
