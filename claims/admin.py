@@ -4,19 +4,23 @@ The admin never writes a claim itself: every field is read-only, and assigning, 
 parties and deciding are small views that call the domain and show its refusal as an error message.
 """
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
 
 from . import domain
+from .desk import paris_day
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 
@@ -54,15 +58,35 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "retard"
 
     def lookups(self, request, model_admin):
-        return [("yes", gettext_lazy("Dépassée (avec le vendeur)")), ("no", gettext_lazy("Non dépassée"))]
+        return [("yes", gettext_lazy("Dépassée (avec le vendeur)")), ("no", gettext_lazy("Non dépassée")),
+                ("today", gettext_lazy("Finit aujourd'hui (avec le vendeur)"))]
 
     def queryset(self, request, queryset):
-        overdue = {"status": Claim.Status.WITH_SELLER, "seller_deadline__lt": timezone.now()}
+        now = timezone.now()
+        overdue = {"status": Claim.Status.WITH_SELLER, "seller_deadline__lt": now}
+        if self.value() == "today":
+            start, end = paris_day(now)
+            return queryset.filter(status=Claim.Status.WITH_SELLER, seller_deadline__gte=start, seller_deadline__lt=end)
         if self.value() == "yes":
             return queryset.filter(**overdue)
         if self.value() == "no":
             return queryset.exclude(**overdue)
         return queryset
+
+
+def site_datetime(value) -> str:
+    """A date and time in the site's format and Paris time (what the admin does for model fields)."""
+    return localize(timezone.localtime(value)) if value else "—"
+
+
+class ClaimChangeList(ChangeList):
+    """The queue's title says what it is and how many claims wait in it."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if request.GET.get(QUEUE_PARAMETER):
+            self.title = ngettext("File du service client : %(count)s dossier", "File du service client : %(count)s dossiers",
+                                  self.result_count) % {"count": self.result_count}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -96,16 +120,27 @@ class ClaimEventInline(ReadOnlyInline):
 
 
 class ClaimMessageInline(ReadOnlyInline):
+    """The thread between the buyer, the seller and support, as the parties read it."""
+
     model = ClaimMessage
-    verbose_name_plural = gettext_lazy("Fil de discussion et notes internes")
-    fields = readonly_fields = ["created_at", "role", "author_name", "internal", "body"]
+    verbose_name_plural = gettext_lazy("Fil de discussion")
+    fields = readonly_fields = ["created_at", "role", "author_name", "body"]
+    internal = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author").filter(internal=self.internal)
 
     @admin.display(description=gettext_lazy("auteur"))
     def author_name(self, message):
         return message.author.get_username()
+
+
+class InternalNoteInline(ClaimMessageInline):
+    """Agents' notes, never shown to the parties."""
+
+    verbose_name_plural = gettext_lazy("Notes internes (conseillers seulement)")
+    fields = readonly_fields = ["created_at", "author_name", "body"]
+    internal = True
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -131,7 +166,7 @@ class AttachmentInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("envoyée le"))
     def uploaded_at(self, attachment):
-        return attachment.created_at
+        return site_datetime(attachment.created_at)
 
     @admin.display(description=gettext_lazy("jointe à"))
     def attached_to(self, attachment):
@@ -162,7 +197,11 @@ class ClaimAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     # Newest first by the primary key's index: sorting a million rows on opened_at takes a second.
     ordering = ["-pk"]
-    inlines = [ClaimEventInline, ClaimMessageInline, AttachmentInline, ProposalInline]
+    # The facts first (summary, photos, timeline, thread, proposals), then the internal notes; the acts come after.
+    inlines = [AttachmentInline, ClaimEventInline, ClaimMessageInline, ProposalInline, InternalNoteInline]
+    # The queue's columns, sized for a 1280 px screen, one line per row.
+    queue_list_display = ["order_number", "reason", "waiting_since", "seller", "has_guarantee", "assigned_to",
+                          "amount"]
     fieldsets = [
         (None, {"fields": ["order_link", "buyer", "seller", "reason", "other_kind", "status", "has_guarantee"]}),
         (gettext_lazy("Demande de l'acheteur"), {"fields": ["description", "received_reference", "items"]}),
@@ -201,6 +240,14 @@ class ClaimAdmin(admin.ModelAdmin):
             return queryset.filter(order__number=term.upper()), False
         return super().get_search_results(request, queryset, search_term)
 
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
+
+    def get_list_display(self, request):
+        if request.GET.get(QUEUE_PARAMETER):
+            return self.queue_list_display
+        return super().get_list_display(request)
+
     def get_ordering(self, request):
         # The queue is served oldest takeover first.
         if request.GET.get(QUEUE_PARAMETER):
@@ -215,6 +262,17 @@ class ClaimAdmin(admin.ModelAdmin):
     def order_link(self, claim):
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[claim.order_id]),
                            claim.order.number)
+
+    @admin.display(description=gettext_lazy("en attente depuis"), ordering="taken_over_at")
+    def waiting_since(self, claim):
+        if not claim.taken_over_at:
+            return "—"
+        return format_html('<time datetime="{}" title="{}">{}</time>', claim.taken_over_at.isoformat(),
+                           site_datetime(claim.taken_over_at), timesince(claim.taken_over_at, timezone.now(), depth=1))
+
+    @admin.display(description=gettext_lazy("montant"), ordering="order__total")
+    def amount(self, claim):
+        return format_html("{}&nbsp;€", localize(claim.order.total))
 
     @admin.display(description=gettext_lazy("en retard"), boolean=True)
     def is_overdue(self, claim):
