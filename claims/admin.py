@@ -214,6 +214,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["claims/admin.css"]}
+        js = ["js/canned-replies.js"]
 
     # --- read only: claims change only through the domain ---------------------------------------------
 
@@ -309,7 +310,7 @@ class ClaimAdmin(admin.ModelAdmin):
             "may_write": may_act and claim.is_open,
             "decision_form": forms.get("decision_form") or DecisionForm(claim=claim),
             "note_form": forms.get("note_form") or NoteForm(),
-            "message_form": forms.get("message_form") or PartiesMessageForm(),
+            "message_form": forms.get("message_form") or PartiesMessageForm(claim=claim),
         }
 
     def _claim_for_act(self, request, object_id) -> Claim:
@@ -342,7 +343,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def _form_view(self, request, object_id, *, form_class, form_name, title, act, done):
         """GET shows the form alone; POST acts through the domain; an error keeps what the agent typed."""
         claim = self._claim_for_act(request, object_id)
-        form_kwargs = {"claim": claim} if form_class is DecisionForm else {}
+        form_kwargs = {"claim": claim} if form_class in (DecisionForm, PartiesMessageForm) else {}
         form = form_class(request.POST or None, **form_kwargs)
         if request.method == "POST":
             if form.is_valid():

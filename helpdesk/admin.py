@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ContactRequestAdminForm
-from .models import Article, Category, ContactMessage, ContactRequest, OutgoingEmail
+from .canned import PLACEHOLDERS
+from .models import Article, CannedReply, Category, ContactMessage, ContactRequest, OutgoingEmail
 from .services import contact_request_answer
 
 
@@ -26,6 +27,21 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     fields = ["category", "slug", "language", "title", "summary", "body", "position", "published", "updated_at"]
     readonly_fields = ["updated_at"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Replies agents keep ready; an unknown placeholder is refused when saved."""
+
+    list_display = ["title", "scope", "active"]
+    list_filter = ["scope", "active"]
+    search_fields = ["title", "text_fr", "text_en"]
+    fields = ["title", "scope", "active", "text_fr", "text_en", "placeholders"]
+    readonly_fields = ["placeholders"]
+
+    @admin.display(description=_("champs possibles"))
+    def placeholders(self, reply):
+        return format_html_join(", ", "<code>{{{}}}</code> ({})", ((name, label) for name, label in PLACEHOLDERS.items()))
 
 
 class ContactMessageInline(admin.StackedInline):
@@ -80,6 +96,9 @@ class ContactRequestAdmin(admin.ModelAdmin):
         (_("Répondre"), {"fields": ["reply"]}),
     ]
     inlines = [ContactMessageInline, OutgoingEmailInline]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the desk's shared admin styles (the canned-reply picker)
 
     def has_add_permission(self, request):
         return False  # requests come from customers, through the contact form
