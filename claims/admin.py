@@ -79,6 +79,21 @@ def site_datetime(value) -> str:
     return localize(timezone.localtime(value)) if value else "—"
 
 
+def survey_summary(survey) -> str:
+    """The customer's answer to the satisfaction question, as agents read it."""
+    if survey is None:
+        return _("Pas encore demandé")
+    if not survey.is_answered:
+        if survey.email_sent_at:
+            return _("Demandé le %(date)s, pas de réponse") % {"date": site_datetime(survey.email_sent_at)}
+        return _("Question en attente d'envoi")
+    verdict = _("Satisfait") if survey.satisfied else _("Pas satisfait")
+    text = _("%(verdict)s (répondu le %(date)s)") % {"verdict": verdict, "date": site_datetime(survey.answered_at)}
+    if survey.comment:
+        return format_html("<strong>{}</strong><br>« {} »", text, survey.comment)
+    return format_html("<strong>{}</strong>", text)
+
+
 class ClaimChangeList(ChangeList):
     """The queue's title says what it is and how many claims wait in it."""
 
@@ -208,9 +223,9 @@ class ClaimAdmin(admin.ModelAdmin):
         (gettext_lazy("Délais"), {"fields": ["opened_at", "seller_deadline", "reminder_at", "reminded_at",
                                              "extension_requested_at", "taken_over_at"]}),
         (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount", "decision_reason",
-                                            "closed_at", "withdraw_reason"]}),
+                                            "closed_at", "withdraw_reason", "satisfaction"]}),
     ]
-    readonly_fields = ["order_link"]
+    readonly_fields = ["order_link", "satisfaction"]
 
     class Media:
         css = {"all": ["claims/admin.css"]}
@@ -274,6 +289,10 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("montant"), ordering="order__total")
     def amount(self, claim):
         return format_html("{}&nbsp;€", localize(claim.order.total))
+
+    @admin.display(description=gettext_lazy("avis de l'acheteur"))
+    def satisfaction(self, claim):
+        return survey_summary(getattr(claim, "survey", None))
 
     @admin.display(description=gettext_lazy("en retard"), boolean=True)
     def is_overdue(self, claim):

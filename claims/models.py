@@ -97,6 +97,8 @@ class Claim(models.Model):
             models.Index(fields=["seller", "status", "seller_deadline"], name="claim_seller_dashboard_idx"),
             models.Index(fields=["buyer", "-opened_at"], name="claim_buyer_recent_idx"),
             models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
+            # Endings by week (reports) and the satisfaction question after a claim ends.
+            models.Index(fields=["closed_at", "status"], name="claim_closed_idx"),
         ]
 
     def __str__(self):
@@ -322,3 +324,53 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.kind}"
+
+
+class SatisfactionSurvey(models.Model):
+    """"How did the resolution go?", asked once after a claim or a help-desk request ends.
+
+    The row is the e-mail's outbox until it is sent (rakuten_portal/outbox.py), then holds the answer.
+    Written only by claims/satisfaction.py.
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec définitif")
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="survey")
+    contact_request = models.OneToOneField("helpdesk.ContactRequest", on_delete=models.CASCADE, null=True, blank=True,
+                                           related_name="survey")
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("langue"), max_length=8, default=settings.LANGUAGE_CODE)
+    created_at = models.DateTimeField()
+    email_status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("question envoyée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    satisfied = models.BooleanField(_("satisfait"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("avis après résolution")
+        verbose_name_plural = _("avis après résolution")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, contact_request__isnull=True)
+                | Q(claim__isnull=True, contact_request__isnull=False),
+                name="survey_one_case",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["email_next_attempt_at"], condition=Q(email_status="pending"), name="survey_outbox_idx"),
+            models.Index(fields=["answered_at"], name="survey_answered_idx"),
+        ]
+
+    def __str__(self):
+        return f"survey {self.pk}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None

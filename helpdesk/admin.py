@@ -88,11 +88,11 @@ class ContactRequestAdmin(admin.ModelAdmin):
     list_select_related = ["assigned_to"]
     date_hierarchy = "created_at"
     readonly_fields = ["reference", "topic", "requester", "email", "order_link", "order_number", "seller_name",
-                       "language", "created_at", "updated_at"]
+                       "language", "created_at", "updated_at", "satisfaction"]
     fieldsets = [
         (None, {"fields": ["reference", "topic", "status", "assigned_to"]}),
         (_("Client"), {"fields": ["requester", "email", "order_link", "order_number", "seller_name", "language"]}),
-        (None, {"fields": ["created_at", "updated_at"]}),
+        (None, {"fields": ["created_at", "updated_at", "satisfaction"]}),
         (_("Répondre"), {"fields": ["reply"]}),
     ]
     inlines = [ContactMessageInline, OutgoingEmailInline]
@@ -109,6 +109,12 @@ class ContactRequestAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[contact_request.order_id]),
                            contact_request.order_number)
+
+    @admin.display(description=_("avis du client"))
+    def satisfaction(self, contact_request):
+        from claims.admin import survey_summary
+
+        return survey_summary(getattr(contact_request, "survey", None))
 
     def save_model(self, request, obj, form, change):
         reply = form.cleaned_data.get("reply", "").strip()

@@ -1,4 +1,5 @@
 """Settings, read from the environment (see README "Configuration")."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -242,3 +243,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
                        3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
+
+# --- Agents' desk: satisfaction after closing, sellers' and buyers' records ---
+# The satisfaction question leaves this long after a claim or a request ends, by the sweep.
+SATISFACTION_DELAY = timedelta(hours=env.float("SATISFACTION_DELAY_HOURS", default=24.0))
+# How long its signed link can be answered (once).
+SATISFACTION_LINK_MAX_AGE = timedelta(days=env.int("SATISFACTION_LINK_DAYS", default=28))
