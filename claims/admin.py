@@ -3,6 +3,7 @@
 The admin never writes a claim itself: every field is read-only, and assigning, noting, writing to the
 parties and deciding are small views that call the domain and show its refusal as an error message.
 """
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
 
-from . import domain
+from . import domain, records
 from .desk import paris_day
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
@@ -77,6 +78,29 @@ class OverdueFilter(admin.SimpleListFilter):
 def site_datetime(value) -> str:
     """A date and time in the site's format and Paris time (what the admin does for model fields)."""
     return localize(timezone.localtime(value)) if value else "—"
+
+
+def seller_record_html(seller_id: int) -> str:
+    """The seller's 90-day record as agents read it, with its flags."""
+    record = records.seller_record(seller_id=seller_id, now=timezone.now())
+    text = _("%(days)s jours : %(orders)s commandes, %(claims)s réclamations (taux %(rate)s), %(share)s prises en "
+             "charge par le service client, première réponse médiane %(first)s") % {
+        "days": settings.RECORD_WINDOW.days, "orders": record.orders, "claims": record.claims,
+        "rate": records.percent(record.claim_rate), "share": records.percent(record.takeover_share),
+        "first": records.hours(record.median_first_answer)}
+    if record.flagged:
+        return format_html('<span class="desk-flag">{}</span> {}<br>{}', _("À surveiller"), "; ".join(record.flags), text)
+    return text
+
+
+def buyer_record_html(buyer_id: int) -> str:
+    """The buyer's claims over 12 months, flagged from the threshold (agents only)."""
+    record = records.buyer_record(buyer_id=buyer_id, now=timezone.now())
+    text = ngettext("%(count)s réclamation sur 12 mois", "%(count)s réclamations sur 12 mois",
+                    record.claims) % {"count": record.claims}
+    if record.flagged:
+        return format_html('<span class="desk-flag">{}</span> {}', _("À surveiller"), text)
+    return text
 
 
 def survey_summary(survey) -> str:
@@ -218,14 +242,15 @@ class ClaimAdmin(admin.ModelAdmin):
     queue_list_display = ["order_number", "reason", "waiting_since", "seller", "has_guarantee", "assigned_to",
                           "amount"]
     fieldsets = [
-        (None, {"fields": ["order_link", "buyer", "seller", "reason", "other_kind", "status", "has_guarantee"]}),
+        (None, {"fields": ["order_link", "buyer", "buyer_record", "seller", "seller_record", "reason", "other_kind",
+                           "status", "has_guarantee"]}),
         (gettext_lazy("Demande de l'acheteur"), {"fields": ["description", "received_reference", "items"]}),
         (gettext_lazy("Délais"), {"fields": ["opened_at", "seller_deadline", "reminder_at", "reminded_at",
                                              "extension_requested_at", "taken_over_at"]}),
         (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount", "decision_reason",
                                             "closed_at", "withdraw_reason", "satisfaction"]}),
     ]
-    readonly_fields = ["order_link", "satisfaction"]
+    readonly_fields = ["order_link", "satisfaction", "seller_record", "buyer_record"]
 
     class Media:
         css = {"all": ["claims/admin.css"]}
@@ -289,6 +314,14 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("montant"), ordering="order__total")
     def amount(self, claim):
         return format_html("{}&nbsp;€", localize(claim.order.total))
+
+    @admin.display(description=gettext_lazy("dossier du vendeur"))
+    def seller_record(self, claim):
+        return seller_record_html(claim.seller_id)
+
+    @admin.display(description=gettext_lazy("dossier de l'acheteur"))
+    def buyer_record(self, claim):
+        return buyer_record_html(claim.buyer_id)
 
     @admin.display(description=gettext_lazy("avis de l'acheteur"))
     def satisfaction(self, claim):

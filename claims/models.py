@@ -62,6 +62,8 @@ class Claim(models.Model):
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     extension_requested_at = models.DateTimeField(_("délai supplémentaire demandé le"), null=True, blank=True)
     taken_over_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    # The seller's first message or proposal: the sellers' records and the reports measure from it.
+    seller_answered_at = models.DateTimeField(_("première réponse du vendeur le"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_claims",
         verbose_name=_("agent"), limit_choices_to={"is_staff": True},
@@ -99,6 +101,9 @@ class Claim(models.Model):
             models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
             # Endings by week (reports) and the satisfaction question after a claim ends.
             models.Index(fields=["closed_at", "status"], name="claim_closed_idx"),
+            # Records (90 days per seller) and reports (claims opened per week).
+            models.Index(fields=["seller", "opened_at"], name="claim_seller_opened_idx"),
+            models.Index(fields=["opened_at"], name="claim_opened_idx"),
         ]
 
     def __str__(self):
@@ -374,3 +379,21 @@ class SatisfactionSurvey(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+
+class BusinessDay(models.Model):
+    """A calendar of Paris business days, so that SQL can count them: `ordinal` is how many business days
+    there are from the calendar's first day up to and including `day` (a weekend or holiday repeats the
+    previous count). Business days between two dates = the difference of their ordinals.
+    Filled by a migration from claims/business_days.py (the holidays library)."""
+
+    day = models.DateField(primary_key=True)
+    ordinal = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("jour ouvré")
+        verbose_name_plural = _("jours ouvrés")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} ({self.ordinal})"
