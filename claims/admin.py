@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.csp import CSP
 from django.utils.formats import localize
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -20,12 +21,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
 
-from . import domain, records
+from . import domain, records, reports
 from .desk import paris_day
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 
 QUEUE_PARAMETER = "file"
+CHART_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "img-src": [CSP.SELF, "data:"],
+             "frame-ancestors": [CSP.SELF]}
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -339,6 +342,9 @@ class ClaimAdmin(admin.ModelAdmin):
 
         return [
             path("file/", wrap(self.queue_view), name="claims_claim_queue"),
+            path("rapports/", wrap(self.reports_view), name="claims_reports"),
+            path("rapports/<slug:key>.svg", wrap(self.report_chart_view), name="claims_report_chart"),
+            path("rapports/<slug:key>.csv", wrap(self.report_csv_view), name="claims_report_csv"),
             path("<int:object_id>/attribuer/", wrap(self.assign_view), name="claims_claim_assign"),
             path("<int:object_id>/note/", wrap(self.note_view), name="claims_claim_note"),
             path("<int:object_id>/ecrire/", wrap(self.message_view), name="claims_claim_message"),
@@ -375,6 +381,47 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def _back_to(self, claim):
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    # --- reports (claims/reports.py) ---------------------------------------------------------------------
+
+    def _report(self, request) -> reports.Report:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        weeks = request.GET.get("semaines", "")
+        weeks = int(weeks) if weeks.isdigit() and int(weeks) in reports.PERIODS else reports.DEFAULT_WEEKS
+        return reports.Report(weeks=weeks, now=timezone.now())
+
+    def reports_view(self, request):
+        """Weekly figures for the chosen period: each chart beside its table and its CSV."""
+        report = self._report(request)
+        figures = [{"figure": figure, "rows": [[reports.display(value) for value in row] for row in figure.rows]}
+                   for figure in report.figures()]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": _("Rapports du service client"), "report": report, "figures": figures,
+            "periods": [(weeks, reports.PERIOD_LABELS[weeks]) for weeks in reports.PERIODS],
+            "satisfaction_rate": reports.display(report.satisfaction_rate()),
+        }
+        return render(request, "admin/claims/reports.html", context)
+
+    def _report_figure(self, request, key):
+        if key not in reports.FIGURE_KEYS:
+            raise Http404
+        return self._report(request).figure(key)
+
+    def report_chart_view(self, request, key):
+        response = HttpResponse(reports.render_svg(self._report_figure(request, key)), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=60"
+        # The chart is a static picture: its own styles, never a script (the page shows it as an <img>).
+        response._csp_config = CHART_CSP
+        return response
+
+    def report_csv_view(self, request, key):
+        figure = self._report_figure(request, key)
+        response = HttpResponse(reports.render_csv(figure), content_type="text/csv; charset=utf-8")
+        weeks = request.GET.get("semaines", reports.DEFAULT_WEEKS)
+        response["Content-Disposition"] = f'attachment; filename="rapport-{key}-{weeks}-semaines.csv"'
+        return response
 
     def queue_view(self, request):
         """The agents' entry point: the oldest unassigned takeovers first."""

@@ -75,10 +75,13 @@ def ensure_business_calendar() -> None:
     BusinessDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
 
 
-def _ordinal(field: str):
-    return Subquery(BusinessDay.objects.filter(day=TruncDate(OuterRef(field), tzinfo=PARIS)).values("ordinal")[:1])
+def _ordinal(day_annotation: str):
+    return Subquery(BusinessDay.objects.filter(day=OuterRef(day_annotation)).values("ordinal")[:1])
 
 
-def business_days_between(start: str, end: str):
-    """Business days from the Paris date of `start` to the Paris date of `end` (Friday → Monday is 1)."""
-    return ExpressionWrapper(_ordinal(end) - _ordinal(start), output_field=FloatField())
+def with_business_days(queryset, start: str, end: str, *, name: str = "business_days"):
+    """The rows annotated with the business days from the Paris date of `start` to that of `end`
+    (Friday → Monday is 1): two primary-key look-ups in the calendar per row."""
+    return queryset.annotate(
+        _start_day=TruncDate(start, tzinfo=PARIS), _end_day=TruncDate(end, tzinfo=PARIS),
+    ).annotate(**{name: ExpressionWrapper(_ordinal("_end_day") - _ordinal("_start_day"), output_field=FloatField())})
