@@ -50,6 +50,39 @@ def _take_over(claim):
     return claim.seller_deadline + timedelta(seconds=1)
 
 
+CANNED_REPLIES = [
+    ("Prise en charge par le service client", "both",
+     "Bonjour {acheteur},\n\nLe service client Rakuten a repris votre dossier sur la commande {commande} "
+     "auprès de {vendeur}. Nous revenons vers vous très vite avec une décision.",
+     "Hello {acheteur},\n\nRakuten customer service has taken over your case about order {commande} "
+     "with {vendeur}. We will come back to you with a decision very soon."),
+    ("Demande de photos", "claims",
+     "Bonjour {acheteur},\n\nPour traiter votre réclamation sur la commande {commande}, pouvez-vous joindre "
+     "des photos de l'article et de son emballage ?",
+     "Hello {acheteur},\n\nTo handle your claim about order {commande}, could you attach photos of the item "
+     "and its packaging?"),
+    ("Rappel au vendeur", "claims",
+     "Bonjour {vendeur},\n\nL'acheteur attend votre réponse sur la commande {commande} ({montant}) "
+     "avant le {date_limite}.",
+     "Hello {vendeur},\n\nThe buyer is waiting for your answer about order {commande} ({montant}) "
+     "before {date_limite}."),
+    ("Demande close", "requests",
+     "Bonjour {acheteur},\n\nNous clôturons votre demande. N'hésitez pas à nous écrire de nouveau si besoin.",
+     "Hello {acheteur},\n\nWe are closing your request. Feel free to write to us again if needed."),
+]
+
+
+def ensure_canned_replies() -> int:
+    """The agents' first canned replies (kept as they are if an agent edited them)."""
+    from helpdesk.models import CannedReply
+
+    created = 0
+    for title, scope, text_fr, text_en in CANNED_REPLIES:
+        created += CannedReply.objects.get_or_create(
+            title=title, defaults={"scope": scope, "text_fr": text_fr, "text_en": text_en})[1]
+    return created
+
+
 def demo_work_exists() -> bool:
     return Claim.objects.filter(buyer__username__in=list(WORK_BUYERS)).exists()
 

@@ -73,6 +73,7 @@ class Command(BaseCommand):
         from claims import demo
 
         buyers = demo.ensure_buyers(PASSWORD)
+        demo.ensure_canned_replies()
         if not demo.demo_work_exists():
             made = demo.seed_work(buyers=buyers, listings=listings, agent=users["agent"], now=timezone.now())
             self.stdout.write(f"Demo claims and requests created: {made}.")
