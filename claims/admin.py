@@ -395,7 +395,10 @@ class ClaimAdmin(admin.ModelAdmin):
     def reports_view(self, request):
         """Weekly figures for the chosen period: each chart beside its table and its CSV."""
         report = self._report(request)
-        figures = [{"figure": figure, "rows": [[reports.display(value) for value in row] for row in figure.rows]}
+        # Each chart travels inside the page (a data: image), drawn from the same figures as its table:
+        # one computation per page, and nothing for a script to run.
+        figures = [{"figure": figure, "rows": [[reports.display(value) for value in row] for row in figure.rows],
+                    "chart": reports.svg_data_uri(reports.render_svg(figure))}
                    for figure in report.figures()]
         context = {
             **self.admin_site.each_context(request),

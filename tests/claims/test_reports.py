@@ -151,12 +151,13 @@ def test_the_reports_page_shows_every_table_with_its_chart_and_csv(client, agent
     assert response.status_code == 200
     html = response.content.decode()
     for key in reports.FIGURE_KEYS:
-        assert f'src="{reverse("admin:claims_report_chart", args=[key])}?semaines=4"' in html
+        assert f'href="{reverse("admin:claims_report_chart", args=[key])}?semaines=4"' in html
         assert f'href="{reverse("admin:claims_report_csv", args=[key])}?semaines=4"' in html
         assert f'<table data-figure="{key}">' in html
     assert '<span data-figure="satisfaction-rate">66,7 %</span>' in html
     assert "<td>5,5</td><td>6,0</td>" in html
     assert "<script>" not in html
+    assert html.count('src="data:image/svg+xml;base64,') == len(reports.FIGURE_KEYS)
     chart = client.get(reverse("admin:claims_report_chart", args=["opened"]), {"semaines": 4})
     assert chart["Content-Type"] == "image/svg+xml" and b"<script" not in chart.content
     assert "script-src" not in chart["Content-Security-Policy"] and "'none'" in chart["Content-Security-Policy"]
