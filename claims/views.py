@@ -262,7 +262,8 @@ def notifications_mark_read(request):
     return redirect("claims:notifications")
 
 
-SURVEY_LINK_STATUS = {"invalid": 400, "expired": 410, "answered": 200}
+# A link that is not ours is "not found" (with its own clear page), like any unknown address.
+SURVEY_LINK_STATUS = {"invalid": 404, "expired": 410, "answered": 200}
 
 
 def satisfaction_answer(request, token):

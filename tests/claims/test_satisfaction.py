@@ -110,9 +110,9 @@ def test_a_tampered_link_gets_a_clear_page(client, sent_survey):
     forged = signing.dumps(survey.pk + 1, salt="another-salt")
     for bad in (token[:-2] + ("aa" if not token.endswith("aa") else "bb"), forged, "nothing"):
         response = client.get(reverse("claims:satisfaction", args=[bad]))
-        assert response.status_code == 400
+        assert response.status_code == 404
         assert 'data-testid="survey-invalid"' in response.content.decode()
-    assert client.post(reverse("claims:satisfaction", args=[forged]), {"satisfied": "1"}).status_code == 400
+    assert client.post(reverse("claims:satisfaction", args=[forged]), {"satisfied": "1"}).status_code == 404
     survey.refresh_from_db()
     assert survey.answered_at is None
 
