@@ -72,6 +72,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rakuten_portal.context_processors.portal",
             ],
+            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags",
+                          "bootstrap_fields": "rakuten_portal.templatetags.bootstrap_fields"},
         },
     },
 ]
@@ -270,3 +272,10 @@ SELLER_CLAIM_RATE_FLAG = env.float("SELLER_CLAIM_RATE_FLAG", default=0.02)
 SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.30)
 SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
 BUYER_CLAIMS_FLAG = env.int("BUYER_CLAIMS_FLAG", default=5)
+
+# --- Page caches (issue 13) ---
+# The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
+# how long a change that slipped past that could show. Public pages (help centre, contact page and the
+# anonymous contact form) are cached per language until an article or the phone hours change.
+NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
