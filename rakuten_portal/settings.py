@@ -271,6 +271,18 @@ PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
                        3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
 
+# --- Agents' desk: satisfaction after closing, sellers' and buyers' records ---
+# The satisfaction question leaves this long after a claim or a request ends, by the sweep.
+SATISFACTION_DELAY = timedelta(hours=env.float("SATISFACTION_DELAY_HOURS", default=24.0))
+# How long its signed link can be answered (once).
+SATISFACTION_LINK_MAX_AGE = timedelta(days=env.int("SATISFACTION_LINK_DAYS", default=28))
+# Sellers' and buyers' records: the window, and the thresholds past which agents see a flag.
+RECORD_WINDOW = timedelta(days=env.int("RECORD_WINDOW_DAYS", default=90))
+SELLER_CLAIM_RATE_FLAG = env.float("SELLER_CLAIM_RATE_FLAG", default=0.02)
+SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.30)
+SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
+BUYER_CLAIMS_FLAG = env.int("BUYER_CLAIMS_FLAG", default=5)
+
 # --- Page caches (issue 13) ---
 # The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
 # how long a change that slipped past that could show. Public pages (help centre, contact page and the

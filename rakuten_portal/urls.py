@@ -16,6 +16,8 @@ from .password_reset import ThrottledPasswordResetView
 admin.site.site_header = _("Rakuten — espace des conseillers")
 admin.site.site_title = _("Conseillers Rakuten")
 admin.site.index_title = _("Service client et SAV")
+# The front page is the agents' desk (claims/desk.py), above the usual list of applications.
+admin.site.index_template = "admin/desk_index.html"
 
 urlpatterns = [
     path("", order_views.HomeView.as_view(), name="home"),
