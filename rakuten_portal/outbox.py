@@ -135,7 +135,7 @@ class Outbox:
         rows = self.model.objects.select_related(*self.select_related).in_bulk(pks)
         statuses, sent, first_error = self.statuses, 0, None
         started = time.monotonic()
-        connection = mailers.default
+        connection, opened = mailers.default, False
         try:
             for position, pk in enumerate(pks):
                 if time.monotonic() - started > SEND_LEASE.total_seconds() / 2:
@@ -151,6 +151,10 @@ class Outbox:
                     message = compose(row)
                     if message is not None:
                         subject, body, to = message
+                        if not opened:
+                            # Opened here, not per message: the backend would close a connection it opened itself.
+                            connection.open()
+                            opened = True
                         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to],
                                   headers={"Message-ID": self.message_id(row)}, connection=connection)
                 except Exception as error:  # noqa: BLE001 — recorded on the row with its next attempt
@@ -160,6 +164,7 @@ class Outbox:
                     logger.exception("E-mail %s #%s failed (attempt %s)", self.model.__name__, pk, attempts)
                     first_error = first_error or error
                     _close_quietly(connection)  # a broken SMTP session is reopened for the next row
+                    opened = False
                     continue
                 self._update(pk, **{self.status: statuses.SENT, self.sent_at: timezone.now(), self.attempts: attempts})
                 sent += 1
