@@ -73,7 +73,7 @@ def render_email(notification: Notification) -> tuple[str, str]:
 
 OUTBOX = Outbox(model=Notification, statuses=Notification.EmailStatus, status="email_status",
                 attempts="email_attempts", next_attempt_at="email_next_attempt_at", sent_at="email_sent_at",
-                select_related=("recipient", "claim__order", "order"))
+                select_related=("recipient__preferences", "claim__order", "order"))
 
 
 def compose_email(notification: Notification):

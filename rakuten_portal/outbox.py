@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +60,19 @@ class Outbox:
 
     def _update(self, pk: int, **fields) -> int:
         return self.model.objects.filter(pk=pk).update(**fields)
+
+    def _mark_sent(self, pk: int, *, attempts: int) -> None:
+        fields = {self.status: self.statuses.SENT, self.sent_at: timezone.now(), self.attempts: attempts}
+        if db_connection.vendor != "postgresql":
+            self._update(pk, **fields)
+            return
+        # Visible to every sender at once, without waiting for the disk: only a crash of PostgreSQL itself
+        # (not of a worker) could forget the last fraction of a second of these, and resend those e-mails
+        # under the same Message-ID. Waiting for the disk per e-mail would halve the drain rate.
+        with transaction.atomic():
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            self._update(pk, **fields)
 
     def message_id(self, row) -> str:
         """The row's Message-ID, the same at every attempt: its table, id and creation instant."""
@@ -135,7 +149,7 @@ class Outbox:
         rows = self.model.objects.select_related(*self.select_related).in_bulk(pks)
         statuses, sent, first_error = self.statuses, 0, None
         started = time.monotonic()
-        connection, opened = mailers.default, False
+        mailer, opened = mailers.default, False
         try:
             for position, pk in enumerate(pks):
                 if time.monotonic() - started > SEND_LEASE.total_seconds() / 2:
@@ -153,23 +167,23 @@ class Outbox:
                         subject, body, to = message
                         if not opened:
                             # Opened here, not per message: the backend would close a connection it opened itself.
-                            connection.open()
+                            mailer.open()
                             opened = True
                         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to],
-                                  headers={"Message-ID": self.message_id(row)}, connection=connection)
+                                  headers={"Message-ID": self.message_id(row)}, connection=mailer)
                 except Exception as error:  # noqa: BLE001 — recorded on the row with its next attempt
                     status = statuses.FAILED if attempts >= MAX_ATTEMPTS else statuses.PENDING
                     self._update(pk, **{self.attempts: attempts, self.status: status,
                                         self.next_attempt_at: now + retry_delay(attempts)})
                     logger.exception("E-mail %s #%s failed (attempt %s)", self.model.__name__, pk, attempts)
                     first_error = first_error or error
-                    _close_quietly(connection)  # a broken SMTP session is reopened for the next row
+                    _close_quietly(mailer)  # a broken SMTP session is reopened for the next row
                     opened = False
                     continue
-                self._update(pk, **{self.status: statuses.SENT, self.sent_at: timezone.now(), self.attempts: attempts})
+                self._mark_sent(pk, attempts=attempts)
                 sent += 1
         finally:
-            _close_quietly(connection)
+            _close_quietly(mailer)
         return sent, first_error
 
 

@@ -4,6 +4,7 @@ Through the test client, a claim submit and a buyer's acceptance (two notices) e
 publish once at most, leave every notice pending; when a broker is back, the sweep hands them to a real
 worker and each is e-mailed exactly once.
 """
+import os
 import socket
 import threading
 import time
@@ -69,11 +70,20 @@ class DeadBroker:
     def __init__(self, kind: str):
         self.kind = kind
         self.server = SilentServer() if kind == "accepts and never answers" else None
-        self.configured = app.conf.broker_url
-        app.conf.broker_url = f"redis://127.0.0.1:{self.server.port if self.server else closed_port()}/0"
+        self.configured = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+        dead = f"redis://127.0.0.1:{self.server.port if self.server else closed_port()}/0"
+        # Celery reads CELERY_BROKER_URL from the environment before its own configuration: set both.
+        app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = dead
+        assert app.conf.broker_url == dead
 
     def come_back(self):
-        app.conf.broker_url = self.configured
+        configured, environment = self.configured
+        if environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = environment
+        app.conf.broker_url = configured
+        assert app.conf.broker_url == configured
         queue.reset()
 
     def close(self):
