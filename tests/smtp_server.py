@@ -6,6 +6,7 @@
 import socketserver
 import threading
 from email import message_from_bytes, policy
+from email.parser import BytesHeaderParser
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -60,7 +61,7 @@ class SmtpServer:
         self.port = self._server.server_address[1]
 
     def received(self, data: bytes):
-        message = message_from_bytes(data, policy=policy.default)
+        message = BytesHeaderParser(policy=policy.default).parsebytes(data)
         with self._lock:
             self.count += 1
             self.message_ids.append(message["Message-ID"])
