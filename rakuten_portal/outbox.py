@@ -77,6 +77,8 @@ class Outbox:
         due = Q(**{f"{self.next_attempt_at}__lte": due_before or now})
         if handed_until is not None:
             due |= Q(**{self.next_attempt_at: handed_until})
+        if db_connection.vendor != "postgresql":
+            return self._lease_row_by_row(due, now=now, limit=limit, pks=pks, until=until)
         with transaction.atomic():
             rows = self.model.objects.select_for_update(skip_locked=True).filter(
                 due, **{self.status: self.statuses.PENDING})
@@ -87,6 +89,19 @@ class Outbox:
                 # The rows are locked and were read due under the lock: all of them are ours.
                 self.model.objects.filter(pk__in=ids).update(**{self.next_attempt_at: until or now + SEND_LEASE})
         return ids
+
+    def _lease_row_by_row(self, due: Q, *, now: datetime, limit: int, pks, until: datetime | None) -> list[int]:
+        # Without row locks (SQLite), each row is taken by its own conditional update: atomic on any database,
+        # and no transaction holds the embedded database's lock for the whole chunk.
+        rows = self.model.objects.filter(due, **{self.status: self.statuses.PENDING})
+        if pks is not None:
+            rows = rows.filter(pk__in=list(pks))
+        taken = []
+        for pk in rows.order_by(self.next_attempt_at).values_list("pk", flat=True)[:limit]:
+            if self.model.objects.filter(due, pk=pk, **{self.status: self.statuses.PENDING}).update(
+                    **{self.next_attempt_at: until or now + SEND_LEASE}):
+                taken.append(pk)
+        return taken
 
     def hand_out(self, *, now: datetime, due_before: datetime, limit: int) -> tuple[list[int], datetime]:
         """Reserve up to `limit` due rows for one worker's task: (their ids, the instant that names the reservation).

@@ -68,6 +68,7 @@ class DeadBroker:
     """The Celery app pointed at a Redis that is not there, until `come_back()` restores the configured broker."""
 
     def __init__(self, kind: str):
+        assert not app.conf.task_always_eager, "an earlier test left Celery eager: nothing would reach a broker"
         self.kind = kind
         self.server = SilentServer() if kind == "accepts and never answers" else None
         self.configured = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")

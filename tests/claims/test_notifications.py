@@ -22,8 +22,9 @@ from tests.factories import make_order
 @pytest.fixture
 def eager_celery(settings):
     """Tasks run in the process, for this test only (the Celery app reads its settings once, so set both)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read first: the app's first read of its configuration would otherwise take the eager setting for good.
     before = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
