@@ -75,10 +75,13 @@ class Outbox:
         """Take up to `limit` pending rows for one sender; their ids. Due by `due_before` (default now), or handed
         to this sender by `hand_out` (`handed_until`); among `pks` if given. Held until `until` (now + lease)."""
         due = Q(**{f"{self.next_attempt_at}__lte": due_before or now})
+        until = until or now + SEND_LEASE
         if handed_until is not None:
             due |= Q(**{self.next_attempt_at: handed_until})
+            if until == handed_until:  # the lease must not look like the reservation it replaces
+                until += timedelta(microseconds=1)
         if db_connection.vendor != "postgresql":
-            return self._lease_row_by_row(due, now=now, limit=limit, pks=pks, until=until)
+            return self._lease_row_by_row(due, limit=limit, pks=pks, until=until)
         with transaction.atomic():
             rows = self.model.objects.select_for_update(skip_locked=True).filter(
                 due, **{self.status: self.statuses.PENDING})
@@ -87,10 +90,10 @@ class Outbox:
             ids = list(rows.order_by(self.next_attempt_at).values_list("pk", flat=True)[:limit])
             if ids:
                 # The rows are locked and were read due under the lock: all of them are ours.
-                self.model.objects.filter(pk__in=ids).update(**{self.next_attempt_at: until or now + SEND_LEASE})
+                self.model.objects.filter(pk__in=ids).update(**{self.next_attempt_at: until})
         return ids
 
-    def _lease_row_by_row(self, due: Q, *, now: datetime, limit: int, pks, until: datetime | None) -> list[int]:
+    def _lease_row_by_row(self, due: Q, *, limit: int, pks, until: datetime) -> list[int]:
         # Without row locks (SQLite), each row is taken by its own conditional update: atomic on any database,
         # and no transaction holds the embedded database's lock for the whole chunk.
         rows = self.model.objects.filter(due, **{self.status: self.statuses.PENDING})
@@ -99,7 +102,7 @@ class Outbox:
         taken = []
         for pk in rows.order_by(self.next_attempt_at).values_list("pk", flat=True)[:limit]:
             if self.model.objects.filter(due, pk=pk, **{self.status: self.statuses.PENDING}).update(
-                    **{self.next_attempt_at: until or now + SEND_LEASE}):
+                    **{self.next_attempt_at: until}):
                 taken.append(pk)
         return taken
 

@@ -112,6 +112,16 @@ def test_a_reservation_is_sent_by_its_task_and_by_no_later_sweep(roles):
     assert len(mail.outbox) == 3
 
 
+def test_a_redelivered_task_cannot_lease_what_its_first_delivery_holds(roles):
+    now = timezone.now()
+    rows = [notice(roles, now, recipient=UserFactory()) for _ in range(2)]
+    ids, until = notifications.OUTBOX.hand_out(now=now, due_before=now, limit=10)
+    # Even at the very instant of the reservation (a lease would then end exactly at its end), once only.
+    assert sorted(notifications.OUTBOX.lease(now=until - outbox.SEND_LEASE, pks=ids, handed_until=until)) == sorted(
+        row.pk for row in rows)
+    assert notifications.OUTBOX.lease(now=until - outbox.SEND_LEASE, pks=ids, handed_until=until) == []
+
+
 def test_a_reservation_whose_task_was_not_queued_is_given_back(roles):
     now = timezone.now()
     notice(roles, now)
