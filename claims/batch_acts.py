@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from orders.models import Order, TrackingEvent
+from rakuten_portal.navbar import navbar_changed
 
 from .bulk_rows import insert_rows
 from .domain import Status, takeover_detail
@@ -28,6 +29,8 @@ def _notify_bulk(pairs, *, kind: str, now: datetime) -> int:
         for user_id, claim_id in pairs
     ])
     enqueue_emails(ids, chunk_size=EMAIL_TASK_CHUNK)
+    if ids:
+        navbar_changed(user_id for user_id, _claim_id in pairs)  # the bells' counts
     return len(ids)
 
 

@@ -11,6 +11,8 @@ from django.views.generic import RedirectView
 
 from orders import views as order_views
 
+from .password_reset import ThrottledPasswordResetView
+
 admin.site.site_header = _("Rakuten — espace des conseillers")
 admin.site.site_title = _("Conseillers Rakuten")
 admin.site.index_title = _("Service client et SAV")
@@ -24,7 +26,7 @@ urlpatterns = [
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("compte/mot-de-passe/change/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("compte/mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("compte/mot-de-passe/oublie/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("compte/mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("compte/mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
