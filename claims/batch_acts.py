@@ -4,7 +4,6 @@ Each takes one batch of due rows under `skip_locked`, changes exactly those rows
 events and notifications in bulk; a second sweep, or a party acting on one of the rows at the same
 instant, finds it locked or no longer due and leaves it alone.
 """
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -16,34 +15,21 @@ from rakuten_portal.navbar import navbar_changed
 from .bulk_rows import insert_rows
 from .domain import Status, takeover_detail
 from .models import Claim, ClaimEvent, Notification, Proposal
-
-logger = logging.getLogger(__name__)
+from .notifications import enqueue_emails
 
 FINALIZABLE = (Order.Status.PLACED, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
 EMAIL_TASK_CHUNK = 250
 
 
-def _enqueue_email_chunks(ids: list[int]) -> None:
-    """One task per chunk of notifications; if the broker is down the rows stay pending for the sweep."""
-    from .tasks import send_notification_emails
-
-    for start in range(0, len(ids), EMAIL_TASK_CHUNK):
-        try:
-            send_notification_emails.apply_async(args=[ids[start:start + EMAIL_TASK_CHUNK]], retry=False)
-        except Exception:  # noqa: BLE001 — any broker failure: the outbox rows are the safety net
-            logger.warning("Broker unavailable: %s notifications left for the sweep", len(ids) - start, exc_info=True)
-            return
-
-
 def _notify_bulk(pairs, *, kind: str, now: datetime) -> int:
-    """One notification per (recipient id, claim id), e-mailed in chunks after commit."""
+    """One notification per (recipient id, claim id), e-mailed in chunks after commit (several workers share them)."""
     ids = insert_rows(Notification, [
         {"recipient_id": user_id, "kind": kind, "claim_id": claim_id, "created_at": now, "email_next_attempt_at": now}
         for user_id, claim_id in pairs
     ])
+    enqueue_emails(ids, chunk_size=EMAIL_TASK_CHUNK)
     if ids:
-        transaction.on_commit(lambda: _enqueue_email_chunks(ids))
         navbar_changed(user_id for user_id, _claim_id in pairs)  # the bells' counts
     return len(ids)
 

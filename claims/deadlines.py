@@ -18,7 +18,11 @@ from .models import Claim, Notification
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# Sent by the sweep itself only when the broker refuses the drain tasks (e.g. `process_deadlines` during an outage).
 EMAIL_BATCH_SIZE = 200
+# Pending e-mails reserved per task (its worker leases them in chunks), and at most this many handed out per sweep.
+EMAILS_PER_TASK = 500
+EMAILS_PER_SWEEP = 100_000
 # A notification younger than this still has its e-mail task in flight; the sweep leaves it to the worker.
 OUTBOX_GRACE = timedelta(minutes=2)
 PREVIEW_IDS = 10
@@ -29,14 +33,15 @@ class SweepResult:
     taken_over: int = 0
     reminded: int = 0
     finalized: int = 0
+    emails_queued: int = 0
     emails_sent: int = 0
     uploads_purged: int = 0
     surveys_sent: int = 0
 
     @property
     def total(self) -> int:
-        return (self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
-                + self.surveys_sent)
+        return (self.taken_over + self.reminded + self.finalized + self.emails_queued + self.emails_sent
+                + self.uploads_purged + self.surveys_sent)
 
 
 @dataclass
@@ -105,9 +110,21 @@ def finalize_orders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 
 def send_stale_emails(*, now: datetime, limit: int = EMAIL_BATCH_SIZE) -> int:
-    """Send a bounded number of e-mails that were never handed to a worker; the next sweep does the rest."""
-    ids = list(stale_notifications(now=now).values_list("pk", flat=True)[:limit])
-    return notifications.send_emails(notification_ids=ids, now=now)
+    """Send a bounded number of e-mails that no worker sent, here and now; the next sweep does the rest."""
+    return notifications.send_due_emails(now=now, batch_size=limit, due_before=now - OUTBOX_GRACE)
+
+
+def dispatch_stale_emails(*, now: datetime) -> tuple[int, int]:
+    """Hand the e-mails no worker sent to tasks, fanned out over the workers; (queued, sent here).
+
+    The sweep itself sends nothing while the broker takes the tasks, so a slow mail server never delays
+    the next takeover; when the broker refuses them, it sends one bounded batch itself.
+    """
+    queued = notifications.dispatch_due_emails(now=now, due_before=now - OUTBOX_GRACE, limit=EMAILS_PER_SWEEP,
+                                               per_task=EMAILS_PER_TASK)
+    if queued is None:
+        return 0, send_stale_emails(now=now)
+    return queued, 0
 
 
 def purge_abandoned_uploads(*, now: datetime) -> int:
@@ -126,14 +143,15 @@ def send_satisfaction_surveys(*, now: datetime) -> int:
 
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
-    result = SweepResult(
-        taken_over=take_over_overdue(now=now, batch_size=batch_size),
-        reminded=send_reminders(now=now, batch_size=batch_size),
-        finalized=finalize_orders(now=now, batch_size=batch_size),
-        emails_sent=send_stale_emails(now=now),
-        uploads_purged=purge_abandoned_uploads(now=now),
-        surveys_sent=send_satisfaction_surveys(now=now),
-    )
+    taken_over = take_over_overdue(now=now, batch_size=batch_size)
+    reminded = send_reminders(now=now, batch_size=batch_size)
+    finalized = finalize_orders(now=now, batch_size=batch_size)
+    # Surveys write outbox rows: ask first, so that this sweep's e-mail step hands them out too.
+    surveys_sent = send_satisfaction_surveys(now=now)
+    emails_queued, emails_sent = dispatch_stale_emails(now=now)
+    result = SweepResult(taken_over=taken_over, reminded=reminded, finalized=finalized, emails_queued=emails_queued,
+                         emails_sent=emails_sent, uploads_purged=purge_abandoned_uploads(now=now),
+                         surveys_sent=surveys_sent)
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)
     return result

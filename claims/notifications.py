@@ -3,20 +3,25 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from rakuten_portal import queue
 from rakuten_portal.navbar import navbar_changed
+from rakuten_portal.outbox import LEASE_CHUNK as OUTBOX_CHUNK
 from rakuten_portal.outbox import Outbox
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
+# The worker's task, named, not imported: the domain never imports a tasks module (rakuten_portal/queue.py).
+SEND_TASK = "claims.send_notification_emails"
+
+
 def notify(*, recipients, kind: str, now: datetime, claim=None, order=None) -> list[Notification]:
-    """Write one notification per distinct recipient and send their e-mails once the transaction commits."""
+    """Write one notification per distinct recipient; their e-mails go to a worker once the transaction commits."""
     seen, rows = set(), []
     for user in recipients:
         if user is None or user.pk in seen:
@@ -26,21 +31,13 @@ def notify(*, recipients, kind: str, now: datetime, claim=None, order=None) -> l
                                  email_next_attempt_at=now))
     created = Notification.objects.bulk_create(rows)
     navbar_changed(seen)  # the bell's count
-    ids = [row.pk for row in created if row.pk]
-    if ids:
-        transaction.on_commit(lambda: enqueue_emails(ids))
+    enqueue_emails([row.pk for row in created if row.pk])
     return created
 
 
-def enqueue_emails(ids: list[int]) -> None:
-    """Hand the e-mails to the workers; if the broker is down the rows stay pending for the sweep."""
-    from .tasks import send_notification_email
-
-    for notification_id in ids:
-        try:
-            send_notification_email.apply_async(args=[notification_id], retry=False)
-        except Exception:  # noqa: BLE001 — any broker failure: the outbox row is the safety net
-            logger.warning("Broker unavailable: notification %s left for the sweep", notification_id, exc_info=True)
+def enqueue_emails(ids, *, chunk_size: int | None = None) -> None:
+    """After commit, one task for all of the transaction's notifications; broker down: they stay for the sweep."""
+    queue.enqueue_ids(SEND_TASK, ids, chunk_size=chunk_size)
 
 
 def recipient_language(user) -> str:
@@ -78,7 +75,7 @@ def render_email(notification: Notification) -> tuple[str, str]:
 
 OUTBOX = Outbox(model=Notification, statuses=Notification.EmailStatus, status="email_status",
                 attempts="email_attempts", next_attempt_at="email_next_attempt_at", sent_at="email_sent_at",
-                select_related=("recipient", "claim__order", "order"))
+                select_related=("recipient__preferences", "claim__order", "order"))
 
 
 def compose_email(notification: Notification):
@@ -94,16 +91,32 @@ def send_email(*, notification_id: int, now: datetime) -> bool:
     return OUTBOX.deliver(pk=notification_id, now=now, compose=compose_email)
 
 
-def send_emails(*, notification_ids, now: datetime) -> int:
-    """Send a list of pending e-mails; a failed one stays pending for its retry."""
-    return OUTBOX.deliver_many(pks=notification_ids, now=now, compose=compose_email)
+def send_emails(*, notification_ids, now: datetime, handed_until: datetime | None = None) -> int:
+    """Send a list of pending e-mails in leased chunks (also those handed out until `handed_until`); a failed one
+    stays pending for its retry."""
+    return OUTBOX.deliver_many(pks=notification_ids, now=now, compose=compose_email, handed_until=handed_until)
 
 
-def send_due_emails(*, now: datetime, batch_size: int = 200) -> int:
-    """Send every pending e-mail whose time has come (broker was down, or a send failed)."""
-    due = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, email_next_attempt_at__lte=now)
-    ids = list(due.order_by("email_next_attempt_at").values_list("pk", flat=True)[:batch_size])
-    return send_emails(notification_ids=ids, now=now)
+def send_due_emails(*, now: datetime, batch_size: int = 200, due_before: datetime | None = None) -> int:
+    """Send up to `batch_size` pending e-mails due by `due_before` (default now), in leased chunks."""
+    return OUTBOX.drain(now=now, compose=compose_email, due_before=due_before, chunks=-(-batch_size // OUTBOX_CHUNK),
+                        chunk_size=min(batch_size, OUTBOX_CHUNK))
+
+
+def dispatch_due_emails(*, now: datetime, due_before: datetime, limit: int, per_task: int) -> int | None:
+    """Fan pending e-mails out to the workers, `per_task` reserved rows per task; how many, None if the broker failed.
+
+    A reserved row is invisible to the next sweep until its reservation passes, so a backlog is handed out once."""
+    handed = 0
+    while handed < limit:
+        ids, until = OUTBOX.hand_out(now=now, due_before=due_before, limit=min(per_task, limit - handed))
+        if not ids:
+            break
+        if not queue.publish(SEND_TASK, ids, until.isoformat()):
+            OUTBOX.give_back(pks=ids, handed_until=until, now=now)
+            return None
+        handed += len(ids)
+    return handed
 
 
 def unread_count(user) -> int:

@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers that load by id, call the domain with now, and return a count."""
+"""Celery tasks: thin wrappers that load by id, call the domain with now, and return a count.
+
+Tasks import the domain, never the reverse: the domain enqueues these by name (rakuten_portal/queue.py).
+Their queues are in settings.CELERY_TASK_ROUTES: the sweep on its own, the e-mails on theirs.
+"""
+from datetime import datetime
 
 from celery import shared_task
 from django.utils import timezone
@@ -16,9 +21,11 @@ def send_notification_email(self, notification_id: int) -> int:
 
 
 @shared_task(name="claims.send_notification_emails", acks_late=True)
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """Send a chunk of notification e-mails (a sweep's batch); a failed one stays pending for its retry."""
-    return notifications.send_emails(notification_ids=notification_ids, now=timezone.now())
+def send_notification_emails(notification_ids: list[int], handed_until: str | None = None) -> int:
+    """Send the e-mails of one commit, or those a sweep reserved for this task until `handed_until`, in leased
+    chunks; a failed one stays pending for its retry."""
+    until = datetime.fromisoformat(handed_until) if handed_until else None
+    return notifications.send_emails(notification_ids=notification_ids, now=timezone.now(), handed_until=until)
 
 
 @shared_task(name="claims.sweep")

@@ -3,16 +3,20 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from rakuten_portal import queue
+from rakuten_portal.outbox import LEASE_CHUNK as OUTBOX_CHUNK
 from rakuten_portal.outbox import Outbox
 
 from .models import ContactMessage, ContactRequest, OutgoingEmail
 
 logger = logging.getLogger(__name__)
+
+# The worker's task, named, not imported: this module never imports helpdesk.tasks (rakuten_portal/queue.py).
+SEND_TASK = "helpdesk.send_emails"
 
 TEMPLATES = {
     OutgoingEmail.Kind.ACKNOWLEDGEMENT: "helpdesk/email/acknowledgement.txt",
@@ -27,18 +31,13 @@ def email_queue(*, contact_request: ContactRequest, kind: str, now: datetime,
         request=contact_request, message=message, kind=kind, to=contact_request.email, created_at=now,
         next_attempt_at=now,
     )
-    transaction.on_commit(lambda: enqueue(email.pk))
+    enqueue(email.pk)
     return email
 
 
 def enqueue(email_id: int) -> None:
-    """Hand one e-mail to the workers; if the broker is down the row stays pending for the periodic retry."""
-    from .tasks import send_email
-
-    try:
-        send_email.apply_async(args=[email_id], retry=False)
-    except Exception:  # noqa: BLE001 — any broker failure: the outbox row is the safety net
-        logger.warning("Broker unavailable: help-desk e-mail %s left for the retry task", email_id, exc_info=True)
+    """After commit, hand the e-mail to a worker with the transaction's others; broker down: the periodic retry."""
+    queue.enqueue_ids(SEND_TASK, [email_id])
 
 
 def render(email: OutgoingEmail) -> tuple[str, str]:
@@ -70,8 +69,12 @@ def email_send(*, email_id: int, now: datetime) -> bool:
     return OUTBOX.deliver(pk=email_id, now=now, compose=compose)
 
 
-def send_due_emails(*, now: datetime, batch_size: int = 200) -> int:
-    """Send every pending e-mail whose time has come (the broker was down, or a send failed)."""
-    due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:batch_size])
-    return OUTBOX.deliver_many(pks=ids, now=now, compose=compose)
+def emails_send(*, email_ids, now: datetime) -> int:
+    """Send a list of pending e-mails in leased chunks; a failed one stays pending for its retry."""
+    return OUTBOX.deliver_many(pks=email_ids, now=now, compose=compose)
+
+
+def send_due_emails(*, now: datetime, batch_size: int = 2000) -> int:
+    """Send the pending e-mails whose time has come (the broker was down, or a send failed), in leased chunks."""
+    return OUTBOX.drain(now=now, compose=compose, chunks=-(-batch_size // OUTBOX_CHUNK),
+                        chunk_size=min(batch_size, OUTBOX_CHUNK))

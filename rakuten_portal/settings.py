@@ -156,8 +156,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Django 6.1's MAILERS, built from one EMAIL_URL (smtp+tls://user:password@host:587, consolemail://, filemail:///path).
+# Django 6.1's MAILERS, built from one EMAIL_URL (smtp+tls://user:password@host:587, consolemail://, filemail://…).
+# filemail: the URL library drops the first slash of the path, so an absolute folder takes FOUR slashes
+# (filemail:////var/mail/portal is /var/mail/portal); filemail:///var/mails is var/mails in the checkout.
 _email = env.email("EMAIL_URL", default="consolemail://")
+if _email.get("EMAIL_FILE_PATH") and not Path(_email["EMAIL_FILE_PATH"]).is_absolute():
+    _email["EMAIL_FILE_PATH"] = str(BASE_DIR / _email["EMAIL_FILE_PATH"])
 _email_options = {
     "django.core.mail.backends.smtp.EmailBackend": {
         "host": _email.get("EMAIL_HOST"), "port": _email.get("EMAIL_PORT"),
@@ -191,6 +195,23 @@ else:
     # A publish must fail fast when the broker is down: the outbox row stays and the sweep sends it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request publishes on a connection of its own (rakuten_portal/queue.py): connect and read timeout in seconds,
+# no retry; after a failure the process publishes nothing for CELERY_PUBLISH_PAUSE seconds (the sweep sends).
+CELERY_PUBLISH_TIMEOUT = env.float("CELERY_PUBLISH_TIMEOUT", default=0.15)
+CELERY_PUBLISH_PAUSE = env.float("CELERY_PUBLISH_PAUSE", default=10.0)
+# Three queues, so that a backlog of e-mails never delays a takeover: "sweep" (time-driven work, its own
+# worker), "emails" (every outbox send), "celery" (anything else). See README "Production".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in ("sweep", "emails", "celery")}
+CELERY_TASK_ROUTES = {
+    "claims.sweep": {"queue": "sweep"},
+    "claims.send_notification_email": {"queue": "emails"},
+    "claims.send_notification_emails": {"queue": "emails"},
+    "helpdesk.send_email": {"queue": "emails"},
+    "helpdesk.send_emails": {"queue": "emails"},
+    # The help desk's periodic retry sends e-mails: a slow mail server must not hold up the sweep's queue.
+    "helpdesk.send_due_emails": {"queue": "emails"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True

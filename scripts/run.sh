@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the portal on this machine with nothing but Python — SQLite, a folder broker,
-# one Celery worker and beat in the background, the web server in the foreground. Ctrl-C stops all three.
+# two Celery workers (the sweep's queue, the e-mails') and beat in the background, the web server in the
+# foreground. Ctrl-C stops them all.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -27,7 +28,7 @@ stop_all() {
     trap - EXIT INT TERM
     if [ "${#pids[@]}" -gt 0 ]; then
         echo
-        say "Stopping the worker and beat"
+        say "Stopping the workers and beat"
         kill -TERM "${pids[@]}" 2>/dev/null || true
         wait "${pids[@]}" 2>/dev/null || true
     fi
@@ -36,8 +37,14 @@ trap stop_all EXIT
 trap 'exit 0' INT  # Ctrl-C is the normal way to stop
 trap 'exit 143' TERM
 
-say "Starting the Celery worker and beat (logs in $LOG_DIR)"
-"$VENV/bin/celery" -A rakuten_portal worker --pool=solo --loglevel=INFO >"$LOG_DIR/worker.log" 2>&1 &
+say "Starting the Celery workers and beat (logs in $LOG_DIR)"
+# Two workers, so that a backlog of e-mails never delays the sweep (takeovers, reminders): one on the
+# "sweep" queue alone, one on the e-mails and everything else (queues in rakuten_portal/settings.py).
+"$VENV/bin/celery" -A rakuten_portal worker --pool=solo -Q sweep -n sweep@%h --loglevel=INFO \
+    >"$LOG_DIR/worker-sweep.log" 2>&1 &
+pids+=($!)
+"$VENV/bin/celery" -A rakuten_portal worker --pool=solo -Q emails,celery -n emails@%h --loglevel=INFO \
+    >"$LOG_DIR/worker.log" 2>&1 &
 pids+=($!)
 "$VENV/bin/celery" -A rakuten_portal beat --loglevel=INFO --pidfile= >"$LOG_DIR/beat.log" 2>&1 &
 pids+=($!)
@@ -51,7 +58,7 @@ cat <<BANNER
     boutique-paris    professional seller
     marc              individual seller
     agent             customer-service agent (staff, admin)
-  Worker and beat logs: $LOG_DIR/worker.log, $LOG_DIR/beat.log
+  Worker and beat logs: $LOG_DIR/worker.log, $LOG_DIR/worker-sweep.log, $LOG_DIR/beat.log
   Ctrl-C stops everything.
 
 BANNER

@@ -21,3 +21,13 @@ def roles(db):
         "order": order,
         "seller_profile": seller,
     }
+
+
+@pytest.fixture(autouse=True)
+def _broker_publishing():
+    """A broker failure seen by one test (rakuten_portal/queue.py pauses publishing) does not leak into the next."""
+    from rakuten_portal import queue
+
+    queue.reset()
+    yield
+    queue.reset()

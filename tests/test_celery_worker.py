@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import setup_logging, task_postrun
 from django.conf import settings
 from django.core import mail
-from django.db import connections
+from django.db import OperationalError, connections
 from django.utils import timezone
 
 from claims.models import Claim, Notification
@@ -25,8 +25,11 @@ def wait_until(predicate, *, timeout=WAIT_SECONDS):
     """Poll the database until the worker's effect shows, or fail after the timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError:  # in-memory SQLite shared with the worker's thread: a table is locked, poll again
+            pass
         time.sleep(0.05)
     return predicate()
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from celery.beat import Scheduler
 from celery.contrib.testing.worker import start_worker
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 
 from claims import tasks  # noqa: F401  (registers the tasks on the app, as the worker does)
@@ -21,8 +21,11 @@ def wait_for(predicate, *, timeout=30.0, step=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         close_old_connections()
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError:  # in-memory SQLite shared with the worker's thread: a table is locked, poll again
+            pass
         time.sleep(step)
     return False
 

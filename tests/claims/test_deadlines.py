@@ -6,11 +6,12 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from claims import deadlines, domain
+from claims import deadlines, domain, tasks
 from claims.business_days import PARIS
 from claims.domain import ClaimActionError
 from claims.models import Claim, ClaimEvent, Notification, Proposal
 from orders.models import Order, TrackingEvent
+from rakuten_portal import queue
 from tests.factories import AgentFactory, make_claim, make_order
 
 pytestmark = pytest.mark.django_db
@@ -302,13 +303,16 @@ def test_takeover_queues_the_emails_in_chunks_after_commit_not_one_task_each(dja
     for i in range(3):
         open_claim(paris(2026, 2, 2, 9 + i, 0))
 
-    with mock.patch("claims.tasks.send_notification_emails.apply_async") as apply_async:
+    with mock.patch("rakuten_portal.queue._send") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             deadlines.sweep(now=paris(2026, 2, 6))
 
-    assert apply_async.call_count == 1
-    (ids,) = apply_async.call_args.kwargs["args"]
-    assert sorted(ids) == sorted(Notification.objects.filter(kind=Notification.Kind.TAKEN_OVER).values_list("pk", flat=True))
+    # One message for the six takeover notices; the claims' opening notices (never sent) go to one more task.
+    takeover_ids = set(Notification.objects.filter(kind=Notification.Kind.TAKEN_OVER).values_list("pk", flat=True))
+    messages = [call.args for call in publish.call_args_list]
+    assert [(name, sorted(args[0])) for name, args in messages if set(args[0]) & takeover_ids] == [
+        ("claims.send_notification_emails", sorted(takeover_ids))]
+    assert len(messages) == 2
 
 
 def test_a_broker_down_leaves_the_notifications_pending_and_a_later_sweep_sends_them(django_capture_on_commit_callbacks):
@@ -316,15 +320,23 @@ def test_a_broker_down_leaves_the_notifications_pending_and_a_later_sweep_sends_
     Notification.objects.update(email_status=Notification.EmailStatus.SENT)
     now = paris(2026, 2, 6)
 
-    with mock.patch("claims.tasks.send_notification_emails.apply_async", side_effect=ConnectionError("broker down")):
+    with mock.patch("rakuten_portal.queue._send", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             assert deadlines.sweep(now=now).taken_over == 1
     pending = Notification.objects.filter(claim=claim, kind=Notification.Kind.TAKEN_OVER)
     assert {n.email_status for n in pending} == {Notification.EmailStatus.PENDING}
     mail.outbox.clear()
+    queue.reset()  # the broker is back
 
-    assert deadlines.sweep(now=now + timedelta(seconds=30)).emails_sent == 0  # a worker may still have it
-    assert deadlines.sweep(now=now + deadlines.OUTBOX_GRACE).emails_sent == 2
+    with mock.patch("rakuten_portal.queue._send") as publish:
+        assert deadlines.sweep(now=now + timedelta(seconds=30)).emails_queued == 0  # a worker may still have it
+        assert deadlines.sweep(now=now + deadlines.OUTBOX_GRACE).emails_queued == 2
+    assert mail.outbox == []  # the sweep hands them out, a worker sends them
+    ((name, (ids, handed_until)),) = [call.args for call in publish.call_args_list]
+    assert name == "claims.send_notification_emails" and sorted(ids) == sorted(n.pk for n in pending)
+    assert deadlines.sweep(now=now + deadlines.OUTBOX_GRACE).emails_queued == 0  # handed out once
+    assert tasks.send_notification_emails(ids, handed_until) == 2
+    assert tasks.send_notification_emails(ids, handed_until) == 0
 
     assert {n.email_status for n in pending.all()} == {Notification.EmailStatus.SENT}
     assert sorted(message.to[0] for message in mail.outbox) == sorted([claim.buyer.email, claim.seller.user.email])

@@ -22,8 +22,9 @@ from tests.factories import make_order
 @pytest.fixture
 def eager_celery(settings):
     """Tasks run in the process, for this test only (the Celery app reads its settings once, so set both)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read first: the app's first read of its configuration would otherwise take the eager setting for good.
     before = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
@@ -152,10 +153,8 @@ def test_send_gives_up_after_the_last_attempt(order):
 
 
 def test_broker_down_still_saves_the_claim_and_the_sweep_sends_the_email(order, django_capture_on_commit_callbacks):
-    from claims.tasks import send_notification_email
-
     now = timezone.now()
-    with mock.patch.object(send_notification_email, "apply_async", side_effect=OperationalError("broker down")) as publish:
+    with mock.patch("rakuten_portal.queue._send", side_effect=OperationalError("broker down")) as publish:
         with django_capture_on_commit_callbacks(execute=True):
             claim = open_on(order, now=now)
     assert publish.called
@@ -165,6 +164,31 @@ def test_broker_down_still_saves_the_claim_and_the_sweep_sends_the_email(order, 
     assert mail.outbox == []
     assert notifications.send_due_emails(now=now) == 1
     assert len(mail.outbox) == 1
+
+
+def test_one_commit_publishes_one_task_for_all_its_notifications(roles, django_capture_on_commit_callbacks):
+    """Two acts in one transaction, three recipients: one message to the broker, not one per recipient."""
+    now = timezone.now()
+    with mock.patch("rakuten_portal.queue._send") as publish:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            first = notifications.notify(recipients=[roles["buyer"], roles["seller"]], kind=Notification.Kind.MESSAGE,
+                                         now=now, order=roles["order"])
+            second = notifications.notify(recipients=[roles["staff"]], kind=Notification.Kind.MESSAGE, now=now,
+                                          order=roles["order"])
+    publish.assert_called_once_with(notifications.SEND_TASK, [[row.pk for row in first + second]])
+
+
+def test_a_rolled_back_savepoint_takes_its_ids_out_of_the_message(roles, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    with mock.patch("rakuten_portal.queue._send") as publish:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                notifications.notify(recipients=[roles["buyer"]], kind=Notification.Kind.MESSAGE, now=now,
+                                     order=roles["order"])
+                raise RuntimeError("this act failed")
+            kept = notifications.notify(recipients=[roles["seller"]], kind=Notification.Kind.MESSAGE, now=now,
+                                        order=roles["order"])
+    publish.assert_called_once_with(notifications.SEND_TASK, [[kept[0].pk]])
 
 
 def test_two_concurrent_sends_of_one_row_send_one_email(order):

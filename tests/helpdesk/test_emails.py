@@ -24,7 +24,7 @@ def test_nothing_is_sent_before_the_transaction_commits(roles, django_capture_on
 
 
 def test_broker_down_leaves_the_email_pending_for_the_periodic_task(roles, django_capture_on_commit_callbacks):
-    with mock.patch("helpdesk.tasks.send_email.apply_async", side_effect=ConnectionError("broker down")):
+    with mock.patch("rakuten_portal.queue._send", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             make_request(roles["buyer"])
     assert mail.outbox == []

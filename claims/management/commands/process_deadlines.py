@@ -11,7 +11,7 @@ STEPS = (
     ("take_over", "taken_over", "claims taken over by support", "overdue claims to take over"),
     ("remind", "reminded", "sellers reminded of their deadline", "sellers to remind"),
     ("finalize", "finalized", "orders finalized", "orders to finalize"),
-    ("emails", "emails_sent", "pending e-mails sent", "pending e-mails to send"),
+    ("emails", "emails_queued", "pending e-mails handed to the workers", "pending e-mails to send"),
 )
 
 
@@ -43,6 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Sweep as of {moment.isoformat()}:")
         for _plan_name, name, label, _plan_label in STEPS:
             self.stdout.write(f"  {getattr(result, name):>8}  {label}")
+        self.stdout.write(f"  {result.emails_sent:>8}  pending e-mails sent here (the broker refused them)")
         self.stdout.write(f"  {result.uploads_purged:>8}  abandoned wizard uploads removed")
         self.stdout.write(f"  {result.surveys_sent:>8}  satisfaction questions e-mailed")
 
