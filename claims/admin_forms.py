@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk import canned
 from helpdesk.models import CannedReply
+from helpdesk.selectors import canned_replies
 from helpdesk.widgets import CannedReplyTextarea
 
 from .models import Claim
@@ -71,7 +72,7 @@ class PartiesMessageForm(forms.Form):
             self.language = recipient_language(claim.buyer)
             self.values = canned.claim_values(claim, self.language)
             self.fields["body"].widget.replies = canned.replies_for(
-                scope=CannedReply.Scope.CLAIMS, values=self.values, language=self.language)
+                rows=canned_replies(scope=CannedReply.Scope.CLAIMS), values=self.values, language=self.language)
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -77,11 +77,8 @@ def request_values(contact_request, language: str) -> dict:
         }
 
 
-def replies_for(*, scope: str, values: dict, language: str) -> list[tuple[str, str]]:
-    """(title, filled text) of each active canned reply for claims or requests, in the reader's language."""
-    from .models import CannedReply
-
-    rows = CannedReply.objects.filter(active=True, scope__in=[scope, CannedReply.Scope.BOTH]).order_by("title")
+def replies_for(*, rows, values: dict, language: str) -> list[tuple[str, str]]:
+    """(title, filled text) of each canned reply given (helpdesk.selectors.canned_replies), in the reader's language."""
     replies = []
     for reply in rows:
         try:

@@ -13,7 +13,7 @@ from rakuten_portal.widgets import PlainSelect
 
 from . import canned
 from .models import CannedReply, ContactRequest
-from .selectors import recent_orders_for_contact
+from .selectors import canned_replies, recent_orders_for_contact
 from .widgets import CannedReplyTextarea
 
 ATTACHMENTS_HELP = _("Facultatif : photos JPEG, PNG ou WebP, ou PDF, 10 Mo au plus chacun, 10 fichiers au plus.")
@@ -141,7 +141,7 @@ class ContactRequestAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.values = canned.request_values(self.instance, self.instance.language)
             self.fields["reply"].widget.replies = canned.replies_for(
-                scope=CannedReply.Scope.REQUESTS, values=self.values, language=self.instance.language)
+                rows=canned_replies(scope=CannedReply.Scope.REQUESTS), values=self.values, language=self.instance.language)
 
     def clean_reply(self):
         reply = self.cleaned_data.get("reply", "")

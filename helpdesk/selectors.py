@@ -6,7 +6,7 @@ from orders.numbering import number_pattern
 from orders.selectors import orders_bought_by
 from rakuten_portal.agents import is_agent
 
-from .models import ContactAttachment, ContactMessage, ContactRequest
+from .models import CannedReply, ContactAttachment, ContactMessage, ContactRequest
 
 RECENT_ORDERS = 50
 
@@ -58,3 +58,8 @@ def access_attachment(user, attachment_id) -> ContactAttachment:
 def recent_orders_for_contact(user) -> list:
     """The buyer's 50 latest orders, to pick the one the request is about."""
     return list(orders_bought_by(user)[:RECENT_ORDERS])
+
+
+def canned_replies(*, scope: str):
+    """The active canned replies for claims or requests (or both), by title."""
+    return CannedReply.objects.filter(active=True, scope__in=[scope, CannedReply.Scope.BOTH]).order_by("title")

@@ -68,7 +68,7 @@ class SellerProfileAdmin(admin.ModelAdmin):
     def record(self, seller):
         if seller.pk is None:
             return "—"
-        from claims.admin import seller_record_html  # the claims app sits above orders
+        from claims.record_display import seller_record_html  # the claims app sits above orders
 
         return seller_record_html(seller.pk)
 
