@@ -1,0 +1,2 @@
+"""Websocket routes of the live chat (mounted by rakuten_portal/asgi.py)."""
+websocket_urlpatterns = []
