@@ -182,6 +182,7 @@ class OutgoingEmail(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "ack", _("Accusé de réception")
         AGENT_REPLY = "reply", _("Réponse du service client")
+        CHAT_TRANSCRIPT = "chat", _("Transcription de la messagerie")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("À envoyer")
@@ -208,3 +209,7 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.request} {self.kind} → {self.to}"
+
+
+# The live chat's models live in their package; importing them here registers them with the app.
+from .chat.models import AgentPresence, ChatEvent, ChatMessage, Conversation  # noqa: E402,F401
