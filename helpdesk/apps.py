@@ -1,7 +1,27 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Service client")
+
+    def ready(self):
+        checks.register(check_opening_hours)
+
+
+def check_opening_hours(app_configs=None, **kwargs):
+    """SUPPORT_PHONE_HOURS and CHAT_HOURS must be readable: a typo in the environment fails `check` at start-up."""
+    from django.conf import settings
+
+    from .opening_hours import parse_hours
+
+    errors = []
+    for name in ("SUPPORT_PHONE_HOURS", "CHAT_HOURS"):
+        try:
+            parse_hours(getattr(settings, name, ""))
+        except ValueError as exc:
+            errors.append(checks.Error(str(exc), hint="e.g. 'mon-fri 09:00-19:00; sat 10:00-18:00'",
+                                       id="helpdesk.E001", obj=name))
+    return errors

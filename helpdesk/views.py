@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from rakuten_portal.private_files import serve_private_file
 
-from . import articles, channels, phone_hours
+from . import articles, channels, opening_hours
 from .forms import ContactForm, ReplyForm, SearchForm
 from .search import search_articles
 from .selectors import access_attachment, access_request, requests_of
@@ -71,9 +71,15 @@ class ContactPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        phone, chat = opening_hours.phone_schedule(), opening_hours.chat_schedule()
         context.update(
-            phone_status=phone_hours.phone_line_status(timezone.now()),
-            timetable=phone_hours.timetable(),
+            phone_status=phone.status(now),
+            timetable=phone.timetable(),
+            phone_closed_on_holidays=phone.closed_on_holidays,
+            chat_status=chat.status(now),
+            chat_timetable=chat.timetable(),
+            chat_closed_on_holidays=chat.closed_on_holidays,
             phone_number=channels.PHONE_NUMBER,
             phone_href=channels.phone_href(),
             postal_address=channels.POSTAL_ADDRESS,

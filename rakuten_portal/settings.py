@@ -243,9 +243,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
-# Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
-SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
-                       3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
+# Phone line of the customer service, Europe/Paris ("mon-fri 09:00-19:00; sat 10:00-18:00"; a missing day is
+# closed), read by helpdesk/opening_hours.py like the chat's hours; closed on French public holidays unless 0.
+SUPPORT_PHONE_HOURS = env.str("SUPPORT_PHONE_HOURS", default="mon-fri 09:00-19:00; sat 10:00-18:00")
+SUPPORT_PHONE_CLOSED_ON_HOLIDAYS = env.bool("SUPPORT_PHONE_CLOSED_ON_HOLIDAYS", default=True)
 
 # --- Live chat ---
 # The channel layer carries the chat's frames between ASGI processes: Redis in production and CI
