@@ -52,6 +52,11 @@
     state.step = step;
     panel.querySelectorAll("[data-step]").forEach((el) => { el.hidden = el.dataset.step !== step; });
     $("[data-chat-error]").hidden = true;
+    // Opened by the visitor while still loading: the focus goes to the first thing to do once it is there.
+    if (state.focusWhenReady && step !== "loading" && isOpen()) {
+      state.focusWhenReady = false;
+      focusStep();
+    }
   }
 
   function announce(text) {
@@ -104,6 +109,7 @@
     applyLayout();
     if (focus) {
       focusStep();
+      state.focusWhenReady = state.step === "loading";
     }
     if (!state.availability && !state.socket) {
       load();
@@ -358,12 +364,15 @@
     }, CONNECT_TIMEOUT_MS);
     socket.addEventListener("open", () => {
       opened = true;
+      state.everOpened = true;
       window.clearTimeout(timer);
       if (state.retries > 0) {
         announce(t("reconnected"));
       }
       state.retries = 0;
       if (state.startFrame) {
+        // A start answers with the whole conversation: nothing to resume on this socket.
+        state.resumed = true;
         send(state.startFrame);
         state.startFrame = null;
       } else {
@@ -390,7 +399,8 @@
       if (!state.wantSocket) {
         return;
       }
-      if (state.retries >= RETRY_DELAYS_MS.length) {
+      // Never connected from this page (a proxy that blocks websockets, say): one more try, then say so.
+      if (state.retries >= (state.everOpened ? RETRY_DELAYS_MS.length : 1)) {
         unavailable();
         return;
       }
