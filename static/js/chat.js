@@ -305,6 +305,7 @@
     const set = (key, value) => { if (value && !url.searchParams.has(key)) { url.searchParams.set(key, value); } };
     set("sujet", values.topic);
     set("commande", values.orderNumber);
+    set("email", values.email);
     set("message", writtenText());
     return url.toString();
   }

@@ -265,7 +265,7 @@ def test_outside_the_hours_the_form_leads_to_the_contact_form_prefilled(help_pag
     start_as_anonymous(panel, topic="Vos achats", question="Puis-je payer en 4 fois ?")
     page.wait_for_url(re.compile(r"/aide/service-client/\?"))
     query = parse_qs(urlparse(page.url).query)
-    assert query == {"sujet": ["purchase"], "message": ["Puis-je payer en 4 fois ?"]}
+    assert query == {"sujet": ["purchase"], "email": ["vera@example.com"], "message": ["Puis-je payer en 4 fois ?"]}
 
 
 def test_a_socket_that_cannot_connect_says_so_and_offers_the_contact_form(help_pages, live_server):
