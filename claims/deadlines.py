@@ -31,10 +31,12 @@ class SweepResult:
     finalized: int = 0
     emails_sent: int = 0
     uploads_purged: int = 0
+    chats_swept: int = 0
 
     @property
     def total(self) -> int:
-        return self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+        return (self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+                + self.chats_swept)
 
 
 @dataclass
@@ -115,6 +117,13 @@ def purge_abandoned_uploads(*, now: datetime) -> int:
     return purge_abandoned_wizard_files(now=now)
 
 
+def sweep_chats(*, now: datetime) -> int:
+    """The live chat's step: lapsed agents' conversations back to the queue, idle conversations closed."""
+    from helpdesk.chat.sweep import chat_sweep
+
+    return chat_sweep(now=now).total
+
+
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     result = SweepResult(
@@ -123,6 +132,7 @@ def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
         finalized=finalize_orders(now=now, batch_size=batch_size),
         emails_sent=send_stale_emails(now=now),
         uploads_purged=purge_abandoned_uploads(now=now),
+        chats_swept=sweep_chats(now=now),
     )
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)

@@ -54,7 +54,9 @@ def parse_hours(value) -> dict[int, tuple[time, time]]:
             raise ValueError(f"Opening hours: cannot read {part!r} (e.g. 'mon-fri 09:00-19:00; sat 10:00-18:00')")
         first = DAY_NAMES.index(match["first"])
         last = DAY_NAMES.index(match["last"]) if match["last"] else first
-        opens, closes = time.fromisoformat(match["opens"].zfill(5)), time.fromisoformat(match["closes"].zfill(5))
+        opens = time.fromisoformat(match["opens"].zfill(5))
+        # "24:00" closes at midnight: "mon-sun 00:00-24:00" is always open.
+        closes = time.max if match["closes"] == "24:00" else time.fromisoformat(match["closes"].zfill(5))
         if closes <= opens:
             raise ValueError(f"Opening hours: {part!r} closes before it opens")
         for weekday in range(first, last + 1):
@@ -74,6 +76,8 @@ def is_public_holiday(day: date) -> bool:
 
 def format_time(value: time) -> str:
     """French style "9 h" or "9 h 30" (the English catalog gives "9:00")."""
+    if value == time.max:
+        return _("%(hour)d h") % {"hour": 24}
     if value.minute:
         return _("%(hour)d h %(minute)02d") % {"hour": value.hour, "minute": value.minute}
     return _("%(hour)d h") % {"hour": value.hour}

@@ -17,6 +17,7 @@ from rakuten_portal.private_files import serve_private_file
 
 from . import articles, channels, opening_hours
 from .forms import ContactForm, ReplyForm, SearchForm
+from .models import ContactRequest
 from .search import search_articles
 from .selectors import access_attachment, access_request, requests_of
 from .services import ContactRequestError, contact_request_create, contact_request_reply
@@ -114,9 +115,17 @@ class ContactFormView(FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
+        # Prefilled from the chat's fallback: ?sujet=tracking&commande=RK-…&message=…&email=… (each capped).
         initial = super().get_initial()
-        if self.request.GET.get("commande"):
-            initial["order"] = self.request.GET["commande"]
+        query = self.request.GET
+        if query.get("commande"):
+            initial["order"] = initial["order_number"] = query["commande"][:20]
+        if query.get("sujet") in ContactRequest.Topic.values:
+            initial["topic"] = query["sujet"]
+        if query.get("message"):
+            initial["message"] = query["message"][:5000]
+        if query.get("email"):
+            initial["email"] = query["email"][:254]
         return initial
 
     def post(self, request, *args, **kwargs):

@@ -75,3 +75,9 @@ def test_a_malformed_setting_fails_the_system_check(settings):
     assert check_opening_hours() == []
     settings.CHAT_HOURS = "lundi 9h-19h"
     assert [error.id for error in check_opening_hours()] == ["helpdesk.E001"]
+
+
+def test_24_00_closes_at_midnight():
+    schedule = Schedule.from_setting("mon-sun 00:00-24:00")
+    assert schedule.status(paris("2026-11-23 23:59:59")).is_open
+    assert schedule.timetable()[0].hours == "0 h – 24 h"
