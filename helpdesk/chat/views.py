@@ -1,6 +1,7 @@
 """The chat's HTTP side: the state endpoint (before a socket opens), the agents' console and visitor context."""
 import logging
 
+from asgiref.sync import async_to_sync
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -58,7 +59,7 @@ def chat_state(request):
                    "fallback_after_seconds": settings.CHAT_FALLBACK_AFTER_SECONDS},
         "topics": topics(), "orders": _orders_of(request.user), "conversation": None,
     }
-    if not broadcast.from_sync(broadcast.ping):
+    if not async_to_sync(broadcast.ping)():
         body.update(state="unavailable", reason="layer_down", message=frames.unavailable_message(), opens=None,
                     queue_length=0)
         return JsonResponse(body)
