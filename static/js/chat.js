@@ -184,7 +184,7 @@
       input.id = `chat-topic-${topic.value}`;
       input.value = topic.value;
       input.required = true;
-      input.addEventListener("change", validate);
+      input.addEventListener("change", () => setInvalid("topic", false));
       const label = document.createElement("label");
       label.className = "form-check-label";
       label.htmlFor = input.id;
@@ -215,7 +215,11 @@
     notice.hidden = startMode === "chat";
     $("[data-chat-intro]").hidden = startMode !== "chat";
     $("[data-chat-start-button]").textContent = t(startMode === "chat" ? "start" : "to_form");
-    if (availability === "closed") {
+    if (availability !== "open" && data.message) {
+      // The server's own sentence ("… Elle ouvre lundi à 9 h.", "… vous seriez en position 4").
+      $("[data-chat-fallback-title]").textContent = data.message;
+      $("[data-chat-fallback-text]").textContent = t(availability === "unavailable" ? "unavailable_text" : "closed_text");
+    } else if (availability === "closed") {
       $("[data-chat-fallback-title]").textContent = data.opens ? t("closed_opens", { opens: data.opens }) : t("closed_title");
       $("[data-chat-fallback-text]").textContent = t("closed_text");
     } else if (availability === "busy") {
@@ -252,28 +256,29 @@
     return invalid;
   }
 
+  // Whether one field is wrong (and says so beside it).
+  function checkField(name) {
+    const input = field(name);
+    let bad = false;
+    if (name === "name" || name === "email") {
+      bad = Boolean(input) && (!input.value.trim() || (name === "email" && !input.checkValidity()));
+    } else if (name === "text") {
+      // The contact form needs a question (10 characters at least); the chat can start without one.
+      bad = startMode === "contact" && input.value.trim().length < 10;
+    }
+    return setInvalid(name, bad);
+  }
+
   function validate() {
     const invalid = [];
-    if (!form.querySelector("input[name=topic]:checked")) {
-      setInvalid("topic", true);
+    if (setInvalid("topic", !form.querySelector("input[name=topic]:checked"))) {
       invalid.push(form.querySelector("input[name=topic]"));
-    } else {
-      setInvalid("topic", false);
     }
-    ["name", "email"].forEach((name) => {
-      const input = field(name);
-      if (input) {
-        const bad = !input.value.trim() || (name === "email" && !input.checkValidity());
-        if (setInvalid(name, bad)) {
-          invalid.push(input);
-        }
+    ["name", "email", "text"].forEach((name) => {
+      if (checkField(name)) {
+        invalid.push(field(name));
       }
     });
-    // The contact form needs a question (10 characters at least); the chat can start without one.
-    const needsText = startMode === "contact" && field("text").value.trim().length < 10;
-    if (setInvalid("text", needsText)) {
-      invalid.push(field("text"));
-    }
     return invalid;
   }
 
@@ -329,8 +334,12 @@
     connect();
   });
 
-  form.querySelectorAll("input, select, textarea").forEach((input) => {
-    input.addEventListener("change", () => { if (input.classList.contains("is-invalid")) { validate(); } });
+  // A field marked wrong is checked again as it is corrected; nothing is marked before the first submit.
+  ["name", "email", "text"].forEach((name) => {
+    const input = field(name);
+    if (input) {
+      input.addEventListener("input", () => { if (input.classList.contains("is-invalid")) { checkField(name); } });
+    }
   });
 
   // ---- The socket -----------------------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def test_a_cut_connection_resumes_after_the_last_id_without_duplicates(help_page
 
 def test_outside_the_hours_the_form_leads_to_the_contact_form_prefilled(help_pages, live_server):
     page = help_pages
-    serve_state(page, availability("closed", reason="hours", opens="ouvre lundi à 9 h"))
+    serve_state(page, availability("closed", reason="hours", opens="lundi à 9 h"))
     page.goto(live_server.url + "/aide/")
     panel = page.get_by_test_id("chat-panel")
     expect(panel.get_by_test_id("chat-fallback")).to_contain_text("La messagerie est fermée. Elle ouvre lundi à 9 h.")
