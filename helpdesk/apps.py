@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,11 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Service client")
 
     def ready(self):
+        from rakuten_portal.agents import ensure_agent_group
+
         checks.register(check_opening_hours)
+        # After every migrate and flush, the group "Service client" holds the agent permission.
+        post_migrate.connect(ensure_agent_group, sender=self, dispatch_uid="helpdesk.ensure_agent_group")
 
 
 def check_opening_hours(app_configs=None, **kwargs):

@@ -46,10 +46,28 @@ def test_business_days_are_weekdays_that_are_not_french_holidays(day, expected):
     assert is_business_day(day) is expected
 
 
-@pytest.mark.parametrize("year", [2025, 2026, 2027])
+# The eleven French public holidays (metropolitan), written out from the calendar: New Year, Easter Monday,
+# 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November, Christmas.
+FRENCH_HOLIDAYS = {
+    2025: ["01-01", "04-21", "05-01", "05-08", "05-29", "06-09", "07-14", "08-15", "11-01", "11-11", "12-25"],
+    2026: ["01-01", "04-06", "05-01", "05-08", "05-14", "05-25", "07-14", "08-15", "11-01", "11-11", "12-25"],
+    2027: ["01-01", "03-29", "05-01", "05-08", "05-06", "05-17", "07-14", "08-15", "11-01", "11-11", "12-25"],
+}
+
+
+@pytest.mark.parametrize("year", sorted(FRENCH_HOLIDAYS))
 def test_no_french_public_holiday_is_a_business_day(year):
-    for day in holidays.country_holidays("FR", years=year):
-        assert not is_business_day(day)
+    for month_day in FRENCH_HOLIDAYS[year]:
+        assert not is_business_day(date.fromisoformat(f"{year}-{month_day}")), month_day
+
+
+@pytest.mark.parametrize("year", sorted(FRENCH_HOLIDAYS))
+def test_every_other_weekday_of_the_year_is_a_business_day(year):
+    holidays_of_year = {date.fromisoformat(f"{year}-{month_day}") for month_day in FRENCH_HOLIDAYS[year]}
+    day = date(year, 1, 1)
+    while day.year == year:
+        assert is_business_day(day) is (day.weekday() < 5 and day not in holidays_of_year), day
+        day += timedelta(days=1)
 
 
 def test_the_day_itself_never_counts_and_zero_means_the_same_day():

@@ -221,6 +221,11 @@ def test_claim_page_query_count_does_not_grow_with_the_thread(client, roles, rol
     assert _queries(client, small) == _queries(client, big)
 
 
+# What each role alone can do on the page, in English.
+ENGLISH_ONLY_FOR = {"buyer": "Cancel my claim", "seller": "Send the proposal",
+                    "staff": "Internal note: visible to customer service only"}
+
+
 @pytest.mark.parametrize("role", ["buyer", "seller", "staff"])
 def test_claim_page_renders_in_english_too(client, roles, claim, settings, role):
     domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.PARTIAL_REFUND,
@@ -229,4 +234,10 @@ def test_claim_page_renders_in_english_too(client, roles, claim, settings, role)
     client.force_login(roles[role])
     response = client.get(url(claim))
     assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
+    page = response.content.decode()
+    assert 'lang="en"' in page
+    for english in ("Where does the claim stand?", "Item damaged or not working", "In progress with the seller",
+                    "Partial refund (discount)", "History", ENGLISH_ONLY_FOR[role]):
+        assert english in page, english
+    for french in ("Où en est la réclamation", "Article endommagé", "Remboursement partiel", "Étapes"):
+        assert french not in page, french

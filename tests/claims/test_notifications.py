@@ -91,6 +91,10 @@ def test_email_is_rendered_in_the_recipients_language(order):
     assert seen == ["en"]
     assert translation.get_language() == "fr"
     assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Claim: " in body
+    assert "Seller's deadline to reply:" in body and "See the details:" in body
+    assert "Réclamation :" not in body and "Voir le détail" not in body
 
 
 def test_email_defaults_to_french_without_preferences(order):
