@@ -495,6 +495,12 @@
       show("conversation");
     }
     $("[data-chat-waiting]").hidden = false;
+    if (state.agentName) {
+      // Back in the queue: the adviser left (closed their console, or their presence lapsed).
+      state.agentName = "";
+      $("[data-chat-subtitle]").textContent = $("[data-chat-subtitle]").dataset.default;
+      onTyping(false);
+    }
     const position = Number(frame.position);
     const text = position <= 1 ? t("position_first") : t("position", { position });
     const seconds = Number(frame.estimated_wait_seconds);

@@ -1,6 +1,6 @@
 """The visitor's chat panel in Chromium, its state machine driven by a scripted server.
 
-Playwright stands in for the state endpoint and the websocket (`route_web_socket`), so each screen of
+Playwright stands in for the state endpoint and the websocket (tests/e2e/chat_scripts.py), so each screen of
 docs/chat-protocol.md is reached on purpose: auto-opening and remembering, the docked panel and the
 phone sheet, the queue, the conversation, a reconnect without duplicates, the end and the rating, and
 the fallbacks (closed, no socket). The real server is exercised in test_chat.py.
@@ -11,35 +11,14 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
 from playwright.sync_api import expect
 
 from helpdesk.models import Article, Category
 from helpdesk.shipped import load_shipped_articles
 
+from .chat_scripts import VisitorSocket
+
 pytestmark = pytest.mark.e2e
-
-
-def _has_chat_state():
-    try:
-        reverse("helpdesk:chat_state")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _urlpatterns():
-    from django.http import JsonResponse
-
-    from helpdesk import urls as helpdesk_urls
-    from rakuten_portal import urls as project_urls
-
-    patterns = list(helpdesk_urls.urlpatterns) + [path("chat/etat/", lambda r: JsonResponse({}), name="chat_state")]
-    return [path("aide/", include((patterns, "helpdesk"))) if str(p.pattern) == "aide/" else p
-            for p in project_urls.urlpatterns]
-
-
-urlpatterns = _urlpatterns()
 
 TOPICS = [{"value": "purchase", "label": "Vos achats"}, {"value": "tracking", "label": "Le suivi de vos commandes"},
           {"value": "account", "label": "La gestion de votre compte"}, {"value": "other", "label": "Autre"}]
@@ -51,61 +30,8 @@ def availability(state="open", **extra):
             "orders": [], **extra}
 
 
-class ScriptedServer:
-    """The chat's socket, answering the panel's frames the way chat-core's consumer does."""
-
-    def __init__(self, page, *, refuse=False, replay_all=False):
-        self.replay_all = replay_all
-        self.frames = []
-        self.sockets = []
-        self.refuse = refuse
-        self.next_id = 1
-        self.history = []
-        page.route_web_socket(re.compile(r".*/ws/chat/$"), self._connect)
-
-    def _connect(self, ws):
-        if self.refuse:
-            ws.close(code=1011)
-            return
-        self.sockets.append(ws)
-        ws.on_message(lambda message: self._receive(ws, json.loads(message)))
-
-    def _receive(self, ws, frame):
-        self.frames.append(frame)
-        if frame["type"] == "start":
-            ws.send(json.dumps({"type": "joined", "conversation": {"id": 7, "state": "waiting", "topic": frame["topic"]}}))
-            ws.send(json.dumps({"type": "queue", "position": 2, "estimated_wait_seconds": 240}))
-        elif frame["type"] == "resume":
-            for message in self.history:
-                # A careless server replays everything: the panel must still show each message once.
-                if message["id"] > frame["after"] or self.replay_all:
-                    ws.send(json.dumps(message))
-        elif frame["type"] == "message":
-            known = next((m for m in self.history if m["client_id"] == frame["client_id"]), None)
-            self.push(known or self.message("visitor", frame["text"], frame["client_id"]))
-        elif frame["type"] == "end":
-            self.push({"type": "closed", "by": "visitor", "request_reference": "SC-2026-000042", "request_url": None})
-        elif frame["type"] == "rate":
-            self.push({"type": "rated", "rating": frame["rating"]})
-        elif frame["type"] == "transcript":
-            self.push({"type": "transcript_sent", "email": "v***@example.com"})
-
-    def message(self, author, text, client_id=None, name=""):
-        message = {"type": "message", "id": self.next_id, "conversation": 7, "author": author, "name": name,
-                   "text": text, "sent_at": "2026-12-01T10:00:00+01:00", "client_id": client_id}
-        self.next_id += 1
-        self.history.append(message)
-        return message
-
-    def push(self, frame):
-        self.sockets[-1].send(json.dumps(frame))
-
-
 @pytest.fixture
-def help_pages(db, page, settings):
-    if not _has_chat_state():
-        # Until the state view exists the panel is not rendered; the answer is scripted anyway.
-        settings.ROOT_URLCONF = __name__
+def help_pages(db, page):
     load_shipped_articles(Category, Article)
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     return page
@@ -185,7 +111,7 @@ def test_on_a_phone_a_launcher_opens_a_full_width_sheet_that_closes_with_escape(
 def test_the_visitor_waits_with_a_place_then_talks_with_the_adviser_ends_and_rates(help_pages, live_server, page_errors):
     page = help_pages
     serve_state(page, availability())
-    server = ScriptedServer(page)
+    server = VisitorSocket(page)
     page.goto(live_server.url + "/aide/")
     panel = page.get_by_test_id("chat-panel")
     start_as_anonymous(panel, question="Où est mon colis RK-2026-000001 ?")
@@ -236,7 +162,7 @@ def test_the_visitor_waits_with_a_place_then_talks_with_the_adviser_ends_and_rat
 def test_a_cut_connection_resumes_after_the_last_id_without_duplicates(help_pages, live_server):
     page = help_pages
     serve_state(page, availability())
-    server = ScriptedServer(page, replay_all=True)
+    server = VisitorSocket(page, replay_all=True)
     page.goto(live_server.url + "/aide/")
     panel = page.get_by_test_id("chat-panel")
     start_as_anonymous(panel)
@@ -271,7 +197,7 @@ def test_outside_the_hours_the_form_leads_to_the_contact_form_prefilled(help_pag
 def test_a_socket_that_cannot_connect_says_so_and_offers_the_contact_form(help_pages, live_server):
     page = help_pages
     serve_state(page, availability())
-    ScriptedServer(page, refuse=True)
+    VisitorSocket(page, refuse=True)
     page.goto(live_server.url + "/aide/")
     panel = page.get_by_test_id("chat-panel")
     start_as_anonymous(panel, question="Mon compte est bloqué depuis hier.")
@@ -286,3 +212,43 @@ def test_a_state_endpoint_that_fails_says_the_chat_is_unavailable(help_pages, li
     page.route("**/aide/chat/etat/", lambda route: route.fulfill(status=502, body="Bad gateway"))
     page.goto(live_server.url + "/aide/")
     expect(page.get_by_test_id("chat-fallback")).to_contain_text("La messagerie est indisponible pour le moment.")
+
+
+def test_after_a_long_wait_the_question_is_left_as_a_request_in_one_click(help_pages, live_server):
+    page = help_pages
+    serve_state(page, availability())
+    server = VisitorSocket(page)
+    page.goto(live_server.url + "/aide/")
+    panel = page.get_by_test_id("chat-panel")
+    start_as_anonymous(panel, question="Ma commande est bloquée.")
+    expect(panel.get_by_test_id("chat-position")).to_have_text("Votre place dans la file : 2")
+    expect(panel.get_by_test_id("chat-leave")).to_be_hidden()
+    server.push({"type": "offer_fallback", "reason": "waited", "opens": None, "contact_url": "/aide/service-client/"})
+    panel.get_by_test_id("chat-leave-button").click()
+    expect(panel.get_by_test_id("chat-reference")).to_have_text("SC-2026-000043")
+    assert server.frames[-1] == {"type": "leave_request"}
+
+
+def test_an_adviser_who_leaves_puts_the_visitor_back_in_the_queue(help_pages, live_server):
+    page = help_pages
+    serve_state(page, availability())
+    server = VisitorSocket(page)
+    page.goto(live_server.url + "/aide/")
+    panel = page.get_by_test_id("chat-panel")
+    start_as_anonymous(panel)
+    server.push({"type": "assigned", "agent_name": "Marie"})
+    expect(panel.get_by_test_id("chat-agent")).to_have_text("Avec Marie, conseiller Rakuten")
+    server.push({"type": "queue", "position": 1, "estimated_wait_seconds": 30})
+    expect(panel.get_by_test_id("chat-waiting")).to_be_visible()
+    expect(panel.get_by_test_id("chat-position")).to_have_text("Vous êtes le prochain dans la file.")
+    expect(panel.get_by_test_id("chat-agent")).to_have_text("Service client Rakuten")
+
+
+def test_when_every_adviser_is_busy_the_panel_says_so_and_leads_to_the_form(help_pages, live_server):
+    page = help_pages
+    serve_state(page, availability("busy", reason="queue_full", queue_length=10,
+                                   message="Tous nos conseillers sont occupés : vous seriez en position 11 dans la file."))
+    page.goto(live_server.url + "/aide/")
+    panel = page.get_by_test_id("chat-panel")
+    expect(panel.get_by_test_id("chat-fallback")).to_contain_text("vous seriez en position 11")
+    expect(panel.get_by_test_id("chat-start-button")).to_have_text("Continuer avec le formulaire de contact")
