@@ -269,8 +269,8 @@ SUPPORT_PHONE_CLOSED_ON_HOLIDAYS = env.bool("SUPPORT_PHONE_CLOSED_ON_HOLIDAYS", 
 CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
 if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        # Fail fast when Redis is down: the chat says it is unavailable instead of hanging.
-        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 5}],
+        # Fail fast when Redis is down (no read timeout: the layer blocks on reads by design, 5 s at a time).
+        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2}],
         # One small group per conversation; the database, not the layer, is the record of messages.
         "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400,
     }}}

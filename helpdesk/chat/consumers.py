@@ -1,7 +1,7 @@
 """The chat's websockets, kept thin: parse a frame, call the domain in a thread, broadcast what changed.
 
 Every frame is in docs/chat-protocol.md. The visitor never names a conversation: it is found from
-their account or their session. An agent is staff with `helpdesk.handle_chat`, refused at connect otherwise.
+their account or their session. An agent (rakuten_portal.agents.is_agent) is refused at connect otherwise.
 """
 import asyncio
 import logging

@@ -67,7 +67,6 @@ class Conversation(models.Model):
         verbose_name = _("conversation (messagerie)")
         verbose_name_plural = _("conversations (messagerie)")
         ordering = ["-created_at", "-id"]
-        permissions = [("handle_chat", _("Répondre sur la messagerie instantanée"))]
         constraints = [
             # One open conversation per account, and per anonymous session.
             models.UniqueConstraint(fields=["visitor"], condition=Q(visitor__isnull=False) & ~Q(state="closed"),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from rakuten_portal.agents import is_agent
+
 from .models import AgentPresence, Conversation
 
 
@@ -15,9 +17,8 @@ def lapse_cutoff(now: datetime) -> datetime:
 
 
 def can_handle_chat(user) -> bool:
-    """Staff with the chat permission (superusers have it)."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff
-                and user.has_perm("helpdesk.handle_chat"))
+    """A support agent (rakuten_portal.agents: active staff with the agent permission, e.g. the group "Service client")."""
+    return is_agent(user)
 
 
 def _presence_row(agent) -> AgentPresence:

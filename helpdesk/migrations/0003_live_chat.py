@@ -62,7 +62,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'conversation (messagerie)',
                 'verbose_name_plural': 'conversations (messagerie)',
                 'ordering': ['-created_at', '-id'],
-                'permissions': [('handle_chat', 'Répondre sur la messagerie instantanée')],
             },
         ),
         migrations.CreateModel(

@@ -227,3 +227,13 @@ def test_contact_form_is_prefilled_from_the_chat(client, roles):
         "tracking", roles["order"].number, "Mon colis n'arrive pas")
     ignored = client.get(reverse("helpdesk:contact_form"), {"sujet": "<script>"}).context["form"]
     assert ignored["topic"].value() is None
+
+
+def test_a_member_of_the_service_client_group_opens_the_console(client):
+    from rakuten_portal.agents import agent_group
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="sophie", is_staff=True)
+    member.groups.add(agent_group())
+    client.force_login(member)
+    assert client.get(CONSOLE_URL).status_code == 200
