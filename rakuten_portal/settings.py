@@ -269,8 +269,9 @@ SUPPORT_PHONE_CLOSED_ON_HOLIDAYS = env.bool("SUPPORT_PHONE_CLOSED_ON_HOLIDAYS", 
 CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
 if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        # Fail fast when Redis is down (no read timeout: the layer blocks on reads by design, 5 s at a time).
-        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2}],
+        # Fail fast when Redis is down; the read timeout must exceed the layer's blocking read (BZPOPMIN, 5 s):
+        # redis-py 8 defaults it to 5 s, which kills a quiet socket's receive loop.
+        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15}],
         # One small group per conversation; the database, not the layer, is the record of messages.
         "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400,
     }}}

@@ -42,7 +42,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             with translation.override(language):
                 return function(**kwargs)
 
-        return await database_sync_to_async(run)()
+        # Not thread-sensitive: each call is its own transaction, so calls of many sockets run side by side
+        # in the thread pool instead of queueing behind one thread.
+        return await database_sync_to_async(run, thread_sensitive=False)()
 
     async def send_error(self, code: str, message=None):
         with translation.override(self.language):
@@ -108,6 +110,7 @@ class VisitorConsumer(ChatConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.language = _language_of(self.scope)
+        self.conversation = None
         self.conversation_id = None
         self.queued_at = None
         self.fallback_task = None
@@ -134,6 +137,7 @@ class VisitorConsumer(ChatConsumer):
             await self.leave(broadcast.conversation_group(self.conversation_id))
 
     async def attach(self, conversation: Conversation):
+        self.conversation = conversation
         self.conversation_id = conversation.pk
         self.queued_at = conversation.queued_at
         await self.join(broadcast.conversation_group(conversation.pk))
@@ -200,7 +204,8 @@ class VisitorConsumer(ChatConsumer):
         await self.send_json(await self.state_frame(conversation))
 
     async def on_message(self, content):
-        conversation = await self.own()
+        # The conversation this socket joined is the visitor's; message_post refuses it once closed.
+        conversation = self.conversation if self.conversation is not None else await self.own()
         posted = await self.call(domain.message_post, conversation=conversation, author=ChatMessage.Author.VISITOR,
                                  user=self.user, text=str(content.get("text") or ""), now=timezone.now(),
                                  client_id=content.get("client_id"))
@@ -339,6 +344,16 @@ class AgentConsumer(ChatConsumer):
             raise ChatError("not_allowed", await self.call(lambda: _("Cette conversation n'est pas la vôtre.")))
         return conversation
 
+    async def followed(self, content) -> Conversation:
+        """A conversation this socket follows (message_post checks it is still this agent's), without a query."""
+        try:
+            conversation_id = int(content.get("conversation"))
+        except (TypeError, ValueError):
+            conversation_id = 0
+        if conversation_id not in self.conversations:
+            return await self.mine(content)
+        return Conversation(pk=conversation_id)
+
     async def on_presence(self, content):
         status = content.get("status")
         if status not in ("available", "away"):
@@ -373,7 +388,7 @@ class AgentConsumer(ChatConsumer):
             await self.send_error(exc.code, exc.message)
 
     async def on_message(self, content):
-        conversation = await self.mine(content)
+        conversation = await self.followed(content)
         posted = await self.call(domain.message_post, conversation=conversation, author=ChatMessage.Author.AGENT,
                                  user=self.user, text=str(content.get("text") or ""), now=timezone.now(),
                                  client_id=content.get("client_id"))
@@ -388,7 +403,7 @@ class AgentConsumer(ChatConsumer):
             raise
 
     async def on_typing(self, content):
-        conversation = await self.mine(content)
+        conversation = await self.followed(content)
         await broadcast.to_conversation(conversation.pk, {"type": "typing", "conversation": conversation.pk,
                                                           "on": bool(content.get("on"))}, audience="visitor")
 

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 def redis_layer(url, prefix="asgi"):
     return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [{"address": url, "socket_connect_timeout": 1}], "prefix": prefix}}}
+        "hosts": [{"address": url, "socket_connect_timeout": 1, "socket_timeout": 15}], "prefix": prefix}}}
 
 
 @pytest.fixture(params=["memory", "redis"])
