@@ -349,7 +349,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
     field("title").textContent = info.visitor_name;
     field("topic").textContent = info.order_number ? `${info.topic_label} · ${t("order", { number: info.order_number })}` : info.topic_label;
-    field("log").setAttribute("aria-label", t("messages_of", { name: info.visitor_name }));
+    field("log-box").setAttribute("aria-label", t("messages_of", { name: info.visitor_name }));
     const messageId = `console-message-${id}`;
     field("message").id = messageId;
     field("composer-label").htmlFor = messageId;
@@ -363,7 +363,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const conversation = {
       info, lastId: 0, seen: new Set(), pending: new Map(), unread: 0, typingOn: false, typingTimer: null, ended: false,
       el: {
-        tab, badge, panel, log: field("log"), typing: field("typing"), message: field("message"), transfer: field("transfer"),
+        tab, badge, panel, log: field("log"), logBox: field("log-box"), typing: field("typing"), message: field("message"), transfer: field("transfer"),
         transferButton: field("transfer-button"), actions: field("actions"), composer: field("composer"),
         confirm: field("confirm"), close: field("close"), ended: field("ended"), endedText: field("ended-text"),
         context: field("context-body"),
@@ -488,7 +488,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function scroll(conversation) {
-    conversation.el.log.scrollTop = conversation.el.log.scrollHeight;
+    conversation.el.logBox.scrollTop = conversation.el.logBox.scrollHeight;
   }
 
   function onMessage(frame) {

@@ -552,8 +552,8 @@
   }
 
   function scrollLog() {
-    const log = $("[data-chat-log]");
-    log.scrollTop = log.scrollHeight;
+    const box = $("[data-chat-log-box]");
+    box.scrollTop = box.scrollHeight;
   }
 
   function onMessage(frame) {
