@@ -299,7 +299,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   tabs.addEventListener("keydown", (event) => {
     const ids = Array.from(state.conversations.keys());
-    const index = ids.indexOf(state.selected);
+    // From the tab that has the focus (the selected one, unless the agent tabbed elsewhere).
+    const focused = ids.find((id) => state.conversations.get(id).el.tab === event.target);
+    const index = ids.indexOf(focused !== undefined ? focused : state.selected);
     let next = null;
     if (event.key === "ArrowRight") next = ids[(index + 1) % ids.length];
     if (event.key === "ArrowLeft") next = ids[(index - 1 + ids.length) % ids.length];
