@@ -477,7 +477,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const time = document.createElement("time");
     if (sentAt) {
       time.dateTime = sentAt;
-      time.textContent = new Date(sentAt).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+      time.textContent = new Date(sentAt).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.timeZone || undefined });
     } else {
       time.textContent = t("sending");
     }

@@ -539,7 +539,7 @@
     if (sentAt) {
       const date = new Date(sentAt);
       time.dateTime = sentAt;
-      time.textContent = date.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+      time.textContent = date.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.timeZone || undefined });
     } else {
       time.textContent = t("sending");
     }

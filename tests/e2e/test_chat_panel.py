@@ -134,6 +134,7 @@ def test_the_visitor_waits_with_a_place_then_talks_with_the_adviser_ends_and_rat
     expect(panel.get_by_test_id("chat-typing")).to_have_text("")
     log = panel.get_by_test_id("chat-log")
     expect(log.locator(".chat-msg-agent")).to_contain_text("Bonjour Vera, je regarde.")
+    expect(log.locator(".chat-msg-agent time")).to_have_text("10:00")  # Paris time, 24-hour clock
 
     composer = panel.get_by_test_id("chat-message")
     composer.fill("Merci <b>beaucoup</b>")
