@@ -188,6 +188,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
             try:
                 raw = await asyncio.wait_for(socket_.recv(), timeout=0.5)
             except asyncio.TimeoutError:
+                await take_from(last_queue)
                 continue
             frame = json.loads(raw)
             kind = frame["type"]
@@ -211,21 +212,25 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
                 await socket_.send(json.dumps({"type": "message", "conversation": frame["conversation"],
                                                "text": f"re: {frame['text']}", "client_id": client_id}))
             elif kind == "error":
+                pending.clear()
                 stats.errors.append(f"agent: {frame['code']} {frame['message']}")
     finally:
         await socket_.close()
 
 
-async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float):
+async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float, arrival: float):
+    await asyncio.sleep(arrival)
     socket_ = await open_socket(url, cookie)
     seen: set = set()
     await socket_.send(json.dumps({"type": "start", "topic": "tracking", "name": f"Visiteur {n}",
                                    "email": f"v{n}@bench.example"}))
     replies = asyncio.Queue()
+    kinds = []
 
     async def reader():
         async for raw in socket_:
             frame = json.loads(raw)
+            kinds.append(frame["type"])
             if frame["type"] == "message" and frame["author"] == "agent":
                 stats.received(frame, seen)
                 await replies.put(frame)
@@ -236,7 +241,11 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float)
 
     reading = asyncio.create_task(reader())
     try:
-        await asyncio.wait_for(replies.get(), timeout=120)  # assigned
+        try:
+            await asyncio.wait_for(replies.get(), timeout=120)  # assigned
+        except asyncio.TimeoutError:
+            stats.errors.append(f"visitor {n}: never assigned (frames {kinds})")
+            return
         for index in range(messages):
             client_id = str(uuid.uuid4())
             stats.sent[client_id] = time.perf_counter()
@@ -254,7 +263,7 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float)
         await socket_.close()
 
 
-async def load(port, agent_cookies, visitor_cookies, messages, pause, server_pid):
+async def load(port, agent_cookies, visitor_cookies, messages, pause, spread, server_pid):
     base = f"ws://127.0.0.1:{port}"
     stats = Stats()
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -274,7 +283,9 @@ async def load(port, agent_cookies, visitor_cookies, messages, pause, server_pid
 
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
-    await asyncio.gather(*(run_visitor(n, f"{base}/ws/chat/", cookie, messages, stats, pause)
+    # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant.
+    await asyncio.gather(*(run_visitor(n, f"{base}/ws/chat/", cookie, messages, stats, pause,
+                                       spread * n / len(visitor_cookies))
                            for n, cookie in enumerate(visitor_cookies)))
     elapsed = time.perf_counter() - started
     await asyncio.sleep(5)
@@ -296,6 +307,7 @@ def main():
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--messages", type=int, default=20, help="messages each visitor sends (each answered)")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds a visitor waits between messages")
+    parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
     if args.agents * CAPACITY < args.visitors:
@@ -314,7 +326,7 @@ def main():
     server = start_server(port)
     try:
         stats, memory, elapsed = asyncio.run(load(port, agent_cookies, visitor_cookies, args.messages, args.pause,
-                                                  server.pid))
+                                                  args.spread, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -327,7 +339,7 @@ def main():
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages), daphne (1 process) on {os.environ['CHANNEL_LAYER_URL']}, "
+        f"each answered ({len(stats.sent)} messages), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne (1 process) on {os.environ['CHANNEL_LAYER_URL']}, "
         f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",

@@ -271,7 +271,10 @@ if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
         # Fail fast when Redis is down; the read timeout must exceed the layer's blocking read (BZPOPMIN, 5 s):
         # redis-py 8 defaults it to 5 s, which kills a quiet socket's receive loop.
-        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15}],
+        # Connections per process: redis-py 8 stops at 100 and refuses (not waits) past it, which a burst of
+        # sockets connecting at once reaches.
+        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15,
+                   "max_connections": env.int("CHAT_LAYER_MAX_CONNECTIONS", default=1000)}],
         # One small group per conversation; the database, not the layer, is the record of messages.
         "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400,
     }}}

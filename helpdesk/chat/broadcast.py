@@ -3,7 +3,9 @@
 The database is the record; the layer only carries news. A lost layer message costs a live update,
 never a message: the next `resume` replays from the database.
 """
+import asyncio
 import logging
+import weakref
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -16,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 AGENTS = "chat.agents"
 QUEUE = "chat.queue"
+# Queue news is coalesced: one broadcast for every change within this window, per process.
+QUEUE_COALESCE_SECONDS = 0.2
+_queue_scheduled: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -49,7 +54,31 @@ async def to_agent(agent_id: int, event: dict) -> None:
 
 
 async def queue_changed() -> None:
-    """Tell every console the new list and every waiting visitor their new place."""
+    """Soon tell every console the new list and every waiting visitor their new place (changes coalesced).
+
+    Each start, take or close moves everyone's place: broadcasting each at once would send n frames to n
+    sockets for n arrivals. One broadcast per window carries the state after all of them.
+    """
+    loop = asyncio.get_running_loop()
+    state = _queue_scheduled.setdefault(loop, {"task": None, "dirty": False})
+    state["dirty"] = True
+    if state["task"] is None or state["task"].done():
+        state["task"] = loop.create_task(_queue_broadcast_soon(state))
+
+
+async def _queue_broadcast_soon(state: dict) -> None:
+    # A change that comes while this runs marks the state dirty again: one more round, never a lost update.
+    while state["dirty"]:
+        state["dirty"] = False
+        await asyncio.sleep(QUEUE_COALESCE_SECONDS)
+        try:
+            await queue_broadcast()
+        except LayerDown:
+            return  # the sockets learn the queue again on their next frame or reconnect
+
+
+async def queue_broadcast() -> None:
+    """Tell every console the new list and every waiting visitor their new place, now."""
     update = await database_sync_to_async(frames.queue_update)(now=timezone.now())
     await send(AGENTS, {"type": "chat.frame", "frame": update["agents_frame"], "audience": "agent", "exclude": ""})
     await send(AGENTS, {"type": "chat.frame", "frame": update["agents_list"], "audience": "agent", "exclude": ""})
@@ -57,12 +86,13 @@ async def queue_changed() -> None:
                        "fallback_after_seconds": update["fallback_after_seconds"]})
 
 
-async def conversation_closed(conversation) -> None:
+async def conversation_closed(conversation, *, queue: bool = True) -> None:
     """Both sides hear of the close; the agent's consoles leave its group; the lists change."""
     await to_conversation(conversation.pk, await database_sync_to_async(frames.closed)(conversation))
     if conversation.agent_id:
         await to_agent(conversation.agent_id, {"type": "chat.leave", "conversation": conversation.pk})
-    await queue_changed()
+    if queue:
+        await queue_changed()
 
 
 async def conversation_released(conversation_id: int) -> None:

@@ -22,6 +22,7 @@ from .queue import WaitEstimate, availability, last_conversation_of, open_conver
 logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
+_SERIAL_DATABASE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _language_of(scope) -> str:
@@ -42,9 +43,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             with translation.override(language):
                 return function(**kwargs)
 
-        # Not thread-sensitive: each call is its own transaction, so calls of many sockets run side by side
-        # in the thread pool instead of queueing behind one thread.
-        return await database_sync_to_async(run, thread_sensitive=False)()
+        # Each call is its own transaction, so on PostgreSQL the calls of many sockets run side by side in
+        # the thread pool instead of queueing behind one thread; SQLite writes one at a time anyway (and
+        # its shared in-memory test database locks tables instead of waiting).
+        return await database_sync_to_async(run, thread_sensitive=_SERIAL_DATABASE)()
 
     async def send_error(self, code: str, message=None):
         with translation.override(self.language):
@@ -114,14 +116,16 @@ class VisitorConsumer(ChatConsumer):
         self.conversation_id = None
         self.queued_at = None
         self.fallback_task = None
+        # Accept first: the handshake must not wait for the database (daphne drops it after 5 s).
+        await self.accept()
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
         if self.session_key and not await database_sync_to_async(session.exists)(self.session_key):
             self.session_key = None
-        await self.accept()
         try:
             await self.join(broadcast.QUEUE)
         except Exception:  # noqa: BLE001 — Redis down: say so, the panel offers the form
+            logger.warning("Chat: the channel layer refused a visitor's socket", exc_info=True)
             await self.send_error("unavailable")
             await self.close()
             return
@@ -184,6 +188,9 @@ class VisitorConsumer(ChatConsumer):
             text=str(content.get("text") or ""),
         )
         await self.attach(conversation)
+        # Read again once in the group: an agent may have taken it in between, and that news went to a
+        # group this socket had not joined yet.
+        conversation = await self.call(Conversation.objects.select_related("agent").get, pk=conversation.pk)
         await self.send_json(await self.call(frames.joined, conversation=conversation))
         await self.replay(conversation.pk, 0)
         await self.send_json(await self.state_frame(conversation))
@@ -301,6 +308,7 @@ class AgentConsumer(ChatConsumer):
             await self.join(broadcast.AGENTS)
             await self.join(broadcast.agent_group(self.user.pk))
         except Exception:  # noqa: BLE001 — Redis down
+            logger.warning("Chat: the channel layer refused an agent's socket", exc_info=True)
             await self.send_error("unavailable")
             await self.close()
             return

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from helpdesk.emails import email_queue
@@ -157,21 +158,24 @@ def message_post(*, conversation: Conversation, author: str, user, text: str, no
         client_uuid = uuid.UUID(str(client_id)) if client_id else None
     except ValueError:
         raise ChatError("invalid", _("Message mal formé : rechargez la page.")) from None
-    if client_uuid is not None:
-        earlier = ChatMessage.objects.filter(conversation=conversation, client_id=client_uuid).first()
-        if earlier is not None:
-            return Posted(earlier, False)
-    current = Conversation.objects.filter(pk=conversation.pk).values("state", "agent_id").first()
+    # One read for the state, the agent and the visitor's messages of the last minute.
+    current = Conversation.objects.filter(pk=conversation.pk).annotate(recent=Count(
+        "messages", filter=Q(messages__author=ChatMessage.Author.VISITOR, messages__sent_at__gt=now - RATE_WINDOW),
+    )).values("state", "agent_id", "recent").first()
     if current is None or current["state"] == State.CLOSED:
+        earlier = _earlier(conversation, client_uuid)
+        if earlier is not None:
+            return Posted(earlier, False)  # a late resend of a message stored before the close
         raise ChatError("closed", _("Cette conversation est terminée."))
     if author == ChatMessage.Author.AGENT:
         if current["state"] != State.ACTIVE or current["agent_id"] != user.pk:
             raise ChatError("not_allowed", _("Cette conversation n'est pas la vôtre."))
         name = display_name(user)
     else:
-        recent = ChatMessage.objects.filter(conversation=conversation, author=ChatMessage.Author.VISITOR,
-                                            sent_at__gt=now - RATE_WINDOW).count()
-        if recent >= settings.CHAT_MESSAGES_PER_MINUTE:
+        if current["recent"] >= settings.CHAT_MESSAGES_PER_MINUTE:
+            earlier = _earlier(conversation, client_uuid)
+            if earlier is not None:
+                return Posted(earlier, False)
             raise ChatError("too_fast", _(
                 "Vous envoyez trop de messages à la fois (%(limit)d par minute au plus) : patientez un instant, "
                 "votre texte est conservé."
@@ -185,8 +189,15 @@ def message_post(*, conversation: Conversation, author: str, user, text: str, no
             )
             Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
     except IntegrityError:
+        # The same client_id again (a resend after a reconnect): the stored message, once.
         return Posted(ChatMessage.objects.get(conversation=conversation, client_id=client_uuid), False)
     return Posted(message, True)
+
+
+def _earlier(conversation: Conversation, client_uuid) -> ChatMessage | None:
+    if client_uuid is None:
+        return None
+    return ChatMessage.objects.filter(conversation=conversation, client_id=client_uuid).first()
 
 
 def messages_after(*, conversation: Conversation, after: int = 0):

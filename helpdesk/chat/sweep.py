@@ -24,9 +24,8 @@ async def _announce(released: list[int], closed: list) -> None:
     for conversation_id in released:
         await broadcast.conversation_released(conversation_id)
     for conversation in closed:
-        await broadcast.conversation_closed(conversation)
-    if released and not closed:
-        await broadcast.queue_changed()
+        await broadcast.conversation_closed(conversation, queue=False)
+    await broadcast.queue_broadcast()  # now: this loop ends when the sweep returns
 
 
 def chat_sweep(*, now: datetime) -> ChatSweepResult:
