@@ -39,7 +39,7 @@ os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 CAPACITY = 10
 SERVER_LOG = "/tmp/chat_load_daphne.log"
-DELIVERY_DEADLINE = 20.0  # seconds after the last send: what has not arrived by then is lost
+DELIVERY_DEADLINE = 60.0  # a visitor waits this long for the answer before writing again
 
 
 def setup_django():
@@ -110,14 +110,14 @@ def rss_kib(pid: int) -> int:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) // 1024
 
 
-def start_server(port: int):
+def start_server(port: int, index: int = 0):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rakuten_portal.settings", "DJANGO_DEBUG": "0",
            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
            "CHAT_HOURS": "mon-sun 00:00-24:00", "CHAT_CLOSED_ON_HOLIDAYS": "0", "CHAT_QUEUE_MAX": "100000",
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
            "AXES_ENABLED": "0"}
-    log = open(SERVER_LOG, "wb")  # noqa: SIM115 — kept open for the server's life
+    log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
     server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                "rakuten_portal.asgi:application"], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
@@ -128,7 +128,7 @@ def start_server(port: int):
                 return server
         except OSError:
             if server.poll() is not None:
-                raise SystemExit("daphne did not start:\n" + Path(SERVER_LOG).read_text())
+                raise SystemExit("daphne did not start:\n" + Path(f"{SERVER_LOG}.{index}").read_text())
             time.sleep(0.3)
     raise SystemExit("daphne did not listen within 60 s")
 
@@ -263,34 +263,35 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
         await socket_.close()
 
 
-async def load(port, agent_cookies, visitor_cookies, messages, pause, spread, server_pid):
-    base = f"ws://127.0.0.1:{port}"
+async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids):
+    bases = [f"ws://127.0.0.1:{port}" for port in ports]  # sockets spread over the processes, round robin
     stats = Stats()
     stop, ready = asyncio.Event(), asyncio.Event()
     counter = [0, len(agent_cookies)]
-    agents = [asyncio.create_task(run_agent(f"{base}/ws/chat/agent/", cookie, stats, stop, ready, counter))
-              for cookie in agent_cookies]
+    agents = [asyncio.create_task(run_agent(f"{bases[n % len(bases)]}/ws/chat/agent/", cookie, stats, stop, ready,
+                                            counter))
+              for n, cookie in enumerate(agent_cookies)]
     await asyncio.wait_for(ready.wait(), timeout=60)
     await asyncio.sleep(1)
-    memory = {"before": rss_kib(server_pid)}
+    memory = {"before": sum(rss_kib(pid) for pid in server_pids)}
     peak = memory["before"]
 
     async def watch():
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, rss_kib(server_pid))
+            peak = max(peak, sum(rss_kib(pid) for pid in server_pids))
             await asyncio.sleep(0.5)
 
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
     # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant.
-    await asyncio.gather(*(run_visitor(n, f"{base}/ws/chat/", cookie, messages, stats, pause,
+    await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, messages, stats, pause,
                                        spread * n / len(visitor_cookies))
                            for n, cookie in enumerate(visitor_cookies)))
     elapsed = time.perf_counter() - started
     await asyncio.sleep(5)
     memory["peak"] = peak
-    memory["after"] = rss_kib(server_pid)
+    memory["after"] = sum(rss_kib(pid) for pid in server_pids)
     stop.set()
     await asyncio.gather(*agents, watcher, return_exceptions=True)
     return stats, memory, elapsed
@@ -307,6 +308,7 @@ def main():
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--messages", type=int, default=20, help="messages each visitor sends (each answered)")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds a visitor waits between messages")
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes, all on the Redis layer")
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
@@ -322,24 +324,33 @@ def main():
     from django.db import connections
 
     connections.close_all()
-    port = free_port()
-    server = start_server(port)
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [start_server(port, index) for index, port in enumerate(ports)]
     try:
-        stats, memory, elapsed = asyncio.run(load(port, agent_cookies, visitor_cookies, args.messages, args.pause,
-                                                  args.spread, server.pid))
+        stats, memory, elapsed = asyncio.run(load(ports, agent_cookies, visitor_cookies, args.messages, args.pause,
+                                                  args.spread, [server.pid for server in servers]))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
 
     from helpdesk.chat.models import ChatMessage, Conversation
 
     latencies = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered]
-    lost = len(stats.sent) - len(stats.delivered)
-    stored = ChatMessage.objects.count()
+    stored_ids = {str(c) for c in ChatMessage.objects.values_list("client_id", flat=True)}
+    stored = len(stored_ids)
+    # Lost: stored by the server (so accepted) and never delivered to the other side. A message the
+    # server refused (an answer to a conversation the visitor had just ended) is "refused", with its error.
+    lost = len([c for c in stats.sent if c in stored_ids and c not in stats.delivered])
+    refused = len([c for c in stats.sent if c not in stored_ids])
+    from collections import Counter
+
+    kinds = Counter(error.split(" (frames")[0].split(":")[0] + ": " + error.split(": ", 1)[1].split(" ")[0]
+                    for error in stats.errors)
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne (1 process) on {os.environ['CHANNEL_LAYER_URL']}, "
+        f"each answered ({len(stats.sent)} messages sent), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']}, "
         f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
@@ -347,8 +358,9 @@ def main():
         f"  delivery latency max  {max(latencies) if latencies else float('nan'):8.1f} ms",
         f"  messages lost         {lost:8d}",
         f"  messages duplicated   {stats.duplicates:8d}",
+        f"  messages refused      {refused:8d}   (the server said why, e.g. the conversation had ended)",
         f"  messages stored       {stored:8d}   (database rows; conversations closed: {closed})",
-        f"  errors                {len(stats.errors):8d}   {stats.errors[:3]}",
+        f"  error frames          {len(stats.errors):8d}   {dict(kinds)}",
         f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor)",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",
         f"  server memory after   {memory['after'] / 1024:8.1f} MiB   (every visitor gone, agents still connected)",

@@ -77,3 +77,30 @@ class AgentPresenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a row appears when the agent first opens the console
+
+
+class ConversationOnRequestInline(ReadOnlyInline):
+    """On a request that came from the chat: how it went (closed by whom, rating, comment), and the conversation."""
+
+    model = Conversation
+    fk_name = "request"
+    fields = readonly_fields = ["conversation_link", "agent", "created_at", "closed_at", "closed_by", "rating",
+                                "rating_comment"]
+    verbose_name = verbose_name_plural = _("conversation (messagerie)")
+
+    @admin.display(description=_("conversation"))
+    def conversation_link(self, conversation):
+        return format_html('<a href="{}">#{}</a>', reverse("admin:helpdesk_conversation_change",
+                                                          args=[conversation.pk]), conversation.pk)
+
+
+def _add_to_request_admin():
+    """The request's admin page shows its chat, without the help desk's admin module knowing about the chat."""
+    from helpdesk.models import ContactRequest
+
+    request_admin = admin.site._registry.get(ContactRequest)
+    if request_admin is not None and ConversationOnRequestInline not in request_admin.inlines:
+        request_admin.inlines = [*request_admin.inlines, ConversationOnRequestInline]
+
+
+_add_to_request_admin()

@@ -237,3 +237,14 @@ def test_a_member_of_the_service_client_group_opens_the_console(client):
     member.groups.add(agent_group())
     client.force_login(member)
     assert client.get(CONSOLE_URL).status_code == 200
+
+
+def test_the_request_of_a_chat_shows_its_rating_in_the_admin(client, roles):
+    from django.utils import timezone
+
+    conversation = the_conversation(roles, with_claim=False)
+    closed = domain.conversation_close(conversation_id=conversation.pk, by="visitor", now=timezone.now())
+    domain.conversation_rate(conversation=closed, rating="not_satisfied", comment="Trop <long>", now=timezone.now())
+    client.force_login(roles["staff"])
+    html = client.get(reverse("admin:helpdesk_contactrequest_change", args=[closed.request.pk])).content.decode()
+    assert "Pas satisfait" in html and "Trop &lt;long&gt;" in html
