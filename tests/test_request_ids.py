@@ -25,7 +25,7 @@ def test_ascii_digits_are_an_id(value, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["²", "¹²", "١", "𝟙", "9" * 30, "-1", "a\x00"])
+@pytest.mark.parametrize("value", ["²", "¹²", "١", "𝟙", "9" * 30, "-1"])
 def test_marking_one_notice_read_with_a_unicode_digit_is_a_404_not_a_500(client, roles, value):
     make_claim(order=roles["order"])
     client.force_login(roles["seller"])

@@ -137,6 +137,12 @@ def test_take_over_waits_for_the_deadline(case):
     assert Claim.objects.get(pk=case.claim.pk).status == Status.WITH_SELLER
 
 
+def test_the_whole_last_second_belongs_to_the_seller_and_the_claim_is_overdue_at_midnight(case):
+    assert take_over(case, now=datetime(2026, 3, 6, 23, 59, 59, 999999, tzinfo=PARIS)) is False
+    assert take_over(case, now=datetime(2026, 3, 7, 0, 0, 0, tzinfo=PARIS)) is True
+    assert Claim.objects.get(pk=case.claim.pk).taken_over_at == datetime(2026, 3, 7, 0, 0, tzinfo=PARIS)
+
+
 def test_decision_records_amount_reason_and_agent(case):
     take_over(case)
     claim = domain.claim_decide(claim_id=case.claim.pk, agent=case.staff, decision=Claim.Decision.REFUND_PARTIAL,

@@ -81,7 +81,8 @@ def test_an_outside_next_url_is_ignored(client, roles):
     assert response["Location"] == order_url(roles["order"]) + "#contacter-le-vendeur"
 
 
-@pytest.mark.parametrize("garbage", ["'; DROP TABLE", "a\x00b", "détail"])
+# A NUL byte never reaches the view: the middleware refuses it for the whole site (tests/test_nul_bytes.py).
+@pytest.mark.parametrize("garbage", ["'; DROP TABLE", "détail"])
 def test_a_next_that_is_not_a_path_returns_to_the_order_and_keeps_the_message(client, roles, garbage):
     client.force_login(roles["buyer"])
     response = client.post(post_url(roles["order"]), {"body": "Bonjour", "next": garbage})
