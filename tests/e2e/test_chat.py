@@ -181,3 +181,51 @@ def test_outside_the_hours_the_chat_offers_the_contact_form_prefilled(chat_site,
     contact_request = ContactRequest.objects.get(reference=reference.inner_text())
     assert (contact_request.topic, contact_request.email) == ("account", "vera@example.com")
     assert page_errors == []
+
+
+def test_a_cut_socket_reconnects_and_replays_what_was_written_meanwhile_once(chat_site, settings, page, second_page,
+                                                                               page_errors):
+    open_all_week(settings)
+    alice, agent = page, second_page
+    # Alice's socket goes through Playwright, so the test can cut it like a flaky network would.
+    sockets = []
+
+    def proxy(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    alice.route_web_socket(re.compile(r".*/ws/chat/$"), proxy)
+    log_in(agent, chat_site, "agent")
+    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
+    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
+    agent.get_by_test_id("presence-available").check()
+
+    alice.goto(chat_site.url + "/aide/")
+    panel = alice.get_by_test_id("chat-panel")
+    panel.get_by_label("Achat").check()
+    panel.get_by_label("Votre nom").fill("Vera")
+    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
+    panel.get_by_label("Votre question").fill("Puis-je payer en plusieurs fois ?")
+    panel.get_by_test_id("chat-start-button").click()
+    agent.get_by_test_id("queue-item").filter(has_text="Vera").get_by_role("button").click()
+    conversation = agent.get_by_test_id("conversation")
+    reply = conversation.get_by_role("textbox")
+    reply.fill("Oui, en 4 fois par carte.")
+    reply.press("Enter")
+    log = panel.get_by_test_id("chat-log")
+    expect(log.locator("li")).to_have_count(2)
+
+    sockets[-1].close()
+    reply.fill("Sauf avec la livraison express.")
+    reply.press("Enter")
+    expect(conversation.locator(".console-message")).to_have_count(3)
+    # The panel reconnects by itself, asks for what came after the last id it shows, and shows it once.
+    expect(log.locator("li")).to_have_count(3)
+    expect(log.locator("li").nth(2)).to_contain_text("Sauf avec la livraison express.")
+    assert len(sockets) == 2
+    composer = panel.get_by_test_id("chat-message")
+    composer.fill("Merci !")
+    composer.press("Enter")
+    expect(conversation.locator(".console-message")).to_have_count(4)
+    expect(log.locator("li")).to_have_count(4)
+    assert page_errors == []
