@@ -116,7 +116,7 @@ def start_server(port: int, index: int = 0):
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
            "CHAT_HOURS": "mon-sun 00:00-24:00", "CHAT_CLOSED_ON_HOLIDAYS": "0", "CHAT_QUEUE_MAX": "100000",
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-           "AXES_ENABLED": "0"}
+           "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000")}
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
     server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                "rakuten_portal.asgi:application"], cwd=ROOT, env=env,
@@ -150,7 +150,22 @@ class Stats:
             self.delivered[client_id] = time.perf_counter()
 
 
+HANDSHAKE_RETRIES = [0]
+
+
 async def open_socket(url: str, cookie: str):
+    """Connect, and try again (as the panel does) when a busy server dropped the handshake."""
+    for attempt in range(5):
+        try:
+            return await _connect(url, cookie)
+        except Exception:  # noqa: BLE001 — the handshake was dropped: count it and retry
+            if attempt == 4:
+                raise
+            HANDSHAKE_RETRIES[0] += 1
+            await asyncio.sleep(1 + attempt)
+
+
+async def _connect(url: str, cookie: str):
     import websockets
 
     return await websockets.connect(url, additional_headers={"Cookie": f"sessionid={cookie}",
@@ -361,6 +376,7 @@ def main():
         f"  messages refused      {refused:8d}   (the server said why, e.g. the conversation had ended)",
         f"  messages stored       {stored:8d}   (database rows; conversations closed: {closed})",
         f"  error frames          {len(stats.errors):8d}   {dict(kinds)}",
+        f"  handshakes retried    {HANDSHAKE_RETRIES[0]:8d}   (the server dropped the handshake while busy)",
         f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor)",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",
         f"  server memory after   {memory['after'] / 1024:8.1f} MiB   (every visitor gone, agents still connected)",
