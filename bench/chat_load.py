@@ -38,6 +38,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakuten_portal.settings_test")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 CAPACITY = 10
+HEARTBEAT_SECONDS = 30
 SERVER_LOG = "/tmp/chat_load_daphne.log"
 DELIVERY_DEADLINE = 60.0  # a visitor waits this long for the answer before writing again
 
@@ -197,6 +198,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
 
     refused: set[int] = set()
     last_queue = {"waiting": []}
+    last_beat = time.monotonic()
 
     try:
         while not stop.is_set():
@@ -205,6 +207,10 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
             except asyncio.TimeoutError:
                 await take_from(last_queue)
                 continue
+            finally:
+                if time.monotonic() - last_beat > HEARTBEAT_SECONDS:  # as the console does
+                    last_beat = time.monotonic()
+                    await socket_.send(json.dumps({"type": "presence", "status": "available"}))
             frame = json.loads(raw)
             kind = frame["type"]
             if kind == "queue" and "waiting" in frame:
