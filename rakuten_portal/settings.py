@@ -75,6 +75,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rakuten_portal.context_processors.portal",
             ],
+            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags",
+                          "bootstrap_fields": "rakuten_portal.templatetags.bootstrap_fields"},
         },
     },
 ]
@@ -293,3 +295,10 @@ CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
 CHAT_AGENT_CAPACITY = env.int("CHAT_AGENT_CAPACITY", default=3)
 # Estimated wait per place in the queue before any conversation has been measured.
 CHAT_DEFAULT_HANDLE_SECONDS = env.int("CHAT_DEFAULT_HANDLE_SECONDS", default=300)
+
+# --- Page caches (issue 13) ---
+# The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
+# how long a change that slipped past that could show. Public pages (help centre, contact page and the
+# anonymous contact form) are cached per language until an article or the phone hours change.
+NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
