@@ -79,28 +79,30 @@ class AgentPresenceAdmin(admin.ModelAdmin):
         return False  # a row appears when the agent first opens the console
 
 
-class ConversationOnRequestInline(ReadOnlyInline):
-    """On a request that came from the chat: how it went (closed by whom, rating, comment), and the conversation."""
-
-    model = Conversation
-    fk_name = "request"
-    fields = readonly_fields = ["conversation_link", "agent", "created_at", "closed_at", "closed_by", "rating",
-                                "rating_comment"]
-    verbose_name = verbose_name_plural = _("conversation (messagerie)")
-
-    @admin.display(description=_("conversation"))
-    def conversation_link(self, conversation):
-        return format_html('<a href="{}">#{}</a>', reverse("admin:helpdesk_conversation_change",
-                                                          args=[conversation.pk]), conversation.pk)
+@admin.display(description=_("conversation (messagerie)"))
+def chat_summary(request_admin, contact_request):
+    """On a request that came from the chat: the conversation, who ended it, the rating and its comment."""
+    conversation = getattr(contact_request, "chat", None)
+    if conversation is None:
+        return "—"
+    return format_html(
+        '<a href="{}">#{}</a> — {} — {} {}',
+        reverse("admin:helpdesk_conversation_change", args=[conversation.pk]), conversation.pk,
+        conversation.get_closed_by_display() or "—", conversation.get_rating_display() or "—",
+        f"« {conversation.rating_comment} »" if conversation.rating_comment else "",
+    )
 
 
 def _add_to_request_admin():
-    """The request's admin page shows its chat, without the help desk's admin module knowing about the chat."""
+    """The request's admin page shows its chat (a read-only line, no form), without helpdesk/admin.py knowing."""
     from helpdesk.models import ContactRequest
 
     request_admin = admin.site._registry.get(ContactRequest)
-    if request_admin is not None and ConversationOnRequestInline not in request_admin.inlines:
-        request_admin.inlines = [*request_admin.inlines, ConversationOnRequestInline]
+    if request_admin is None or "chat_summary" in request_admin.readonly_fields:
+        return
+    type(request_admin).chat_summary = chat_summary
+    request_admin.readonly_fields = [*request_admin.readonly_fields, "chat_summary"]
+    request_admin.fieldsets = [*request_admin.fieldsets, (_("Messagerie instantanée"), {"fields": ["chat_summary"]})]
 
 
 _add_to_request_admin()
