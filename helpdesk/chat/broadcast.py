@@ -77,6 +77,13 @@ async def _queue_broadcast_soon(state: dict) -> None:
             return  # the sockets learn the queue again on their next frame or reconnect
 
 
+async def queue_news_sent() -> None:
+    """Wait for this loop's pending queue broadcast, if any (a process shutting down, a test ending)."""
+    state = _queue_scheduled.get(asyncio.get_running_loop())
+    if state is not None and state["task"] is not None:
+        await asyncio.gather(state["task"], return_exceptions=True)
+
+
 async def queue_broadcast() -> None:
     """Tell every console the new list and every waiting visitor their new place, now."""
     update = await database_sync_to_async(frames.queue_update)(now=timezone.now())

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.cached_db import SessionStore
@@ -48,6 +49,15 @@ def layer(request, settings):
 def _always_open(settings):
     settings.CHAT_HOURS = "mon-sun 00:00-24:00"
     settings.CHAT_CLOSED_ON_HOLIDAYS = False
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _queue_news_sent():
+    """The coalesced queue broadcast may still be due when a test ends: let it finish before the flush."""
+    yield
+    from helpdesk.chat.broadcast import queue_news_sent
+
+    await queue_news_sent()
 
 
 def session_cookie(user=None) -> str:
