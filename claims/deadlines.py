@@ -37,11 +37,12 @@ class SweepResult:
     emails_sent: int = 0
     uploads_purged: int = 0
     surveys_sent: int = 0
+    chats_swept: int = 0
 
     @property
     def total(self) -> int:
         return (self.taken_over + self.reminded + self.finalized + self.emails_queued + self.emails_sent
-                + self.uploads_purged + self.surveys_sent)
+                + self.uploads_purged + self.surveys_sent + self.chats_swept)
 
 
 @dataclass
@@ -141,17 +142,25 @@ def send_satisfaction_surveys(*, now: datetime) -> int:
     return satisfaction_step(now=now)
 
 
+def sweep_chats(*, now: datetime) -> int:
+    """The live chat's step: lapsed agents' conversations back to the queue, idle conversations closed."""
+    from helpdesk.chat.sweep import chat_sweep
+
+    return chat_sweep(now=now).total
+
+
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     taken_over = take_over_overdue(now=now, batch_size=batch_size)
     reminded = send_reminders(now=now, batch_size=batch_size)
     finalized = finalize_orders(now=now, batch_size=batch_size)
-    # Surveys write outbox rows: ask first, so that this sweep's e-mail step hands them out too.
+    # Surveys and closed chats write outbox rows: do them first, so that this sweep's e-mail step hands them out.
     surveys_sent = send_satisfaction_surveys(now=now)
+    chats_swept = sweep_chats(now=now)
     emails_queued, emails_sent = dispatch_stale_emails(now=now)
     result = SweepResult(taken_over=taken_over, reminded=reminded, finalized=finalized, emails_queued=emails_queued,
                          emails_sent=emails_sent, uploads_purged=purge_abandoned_uploads(now=now),
-                         surveys_sent=surveys_sent)
+                         surveys_sent=surveys_sent, chats_swept=chats_swept)
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)
     return result

@@ -13,6 +13,7 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from helpdesk.chat.models import Conversation
 from helpdesk.models import ContactRequest
 
 from .business_days import PARIS
@@ -103,6 +104,14 @@ COUNTERS: list[DeskCounter] = [
         label=lambda n: ngettext("%(count)s demande qui attend notre réponse",
                                  "%(count)s demandes qui attendent notre réponse", n) % {"count": n},
         url=_changelist(ContactRequest, "status__exact=in_progress"),
+    ),
+    DeskCounter(
+        key="chats_waiting", model=Conversation,
+        condition=lambda user, now: Q(state=Conversation.State.WAITING), since_field="queued_at",
+        label=lambda n: ngettext("%(count)s visiteur en attente sur la messagerie",
+                                 "%(count)s visiteurs en attente sur la messagerie", n) % {"count": n},
+        url=lambda: reverse("admin:helpdesk_conversation_console"),
+        permission="helpdesk.act_as_agent",
     ),
 ]
 

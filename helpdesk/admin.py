@@ -137,3 +137,7 @@ class ContactRequestAdmin(admin.ModelAdmin):
                 contact_request_answer(contact_request=obj, agent=request.user, body=reply, now=timezone.now(),
                                        close=obj.is_closed)
                 self.message_user(request, _("Votre réponse a été envoyée au client par e-mail."))
+
+
+# The live chat's admin (conversations, agents' capacities, the console) lives in its package.
+from .chat import admin as chat_admin  # noqa: E402,F401

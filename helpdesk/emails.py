@@ -21,6 +21,7 @@ SEND_TASK = "helpdesk.send_emails"
 TEMPLATES = {
     OutgoingEmail.Kind.ACKNOWLEDGEMENT: "helpdesk/email/acknowledgement.txt",
     OutgoingEmail.Kind.AGENT_REPLY: "helpdesk/email/agent_reply.txt",
+    OutgoingEmail.Kind.CHAT_TRANSCRIPT: "helpdesk/email/chat_transcript.txt",
 }
 
 
@@ -47,7 +48,9 @@ def render(email: OutgoingEmail) -> tuple[str, str]:
         link = ""
         if contact_request.requester_id:
             link = settings.SITE_URL.rstrip("/") + reverse("helpdesk:request_detail", args=[contact_request.reference])
-        context = {"contact_request": contact_request, "message": email.message, "link": link,
+        chat = getattr(contact_request, "chat", None) if email.kind == OutgoingEmail.Kind.CHAT_TRANSCRIPT else None
+        context = {"contact_request": contact_request, "message": email.message, "link": link, "chat": chat,
+                   "chat_messages": chat.messages.order_by("id") if chat else (),
                    "form_link": settings.SITE_URL.rstrip("/") + reverse("helpdesk:contact_form")}
         body = render_to_string(TEMPLATES[email.kind], context)
         subject = f"[{contact_request.reference}] {email.get_kind_display()}"

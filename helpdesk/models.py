@@ -184,6 +184,7 @@ class OutgoingEmail(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "ack", _("Accusé de réception")
         AGENT_REPLY = "reply", _("Réponse du service client")
+        CHAT_TRANSCRIPT = "chat", _("Transcription de la messagerie")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("À envoyer")
@@ -247,3 +248,7 @@ class CannedReply(models.Model):
     def text_in(self, language: str) -> str:
         """The text in the reader's language, French when there is no English one."""
         return (self.text_en if (language or "").startswith("en") else "") or self.text_fr
+
+
+# The live chat's models live in their package; importing them here registers them with the app.
+from .chat.models import AgentPresence, ChatEvent, ChatMessage, Conversation  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .chat import views as chat_views
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     path("mes-demandes/<str:reference>/", views.RequestDetailView.as_view(), name="request_detail"),
     path("pieces-jointes/<int:pk>/", views.attachment_file, name="attachment"),
     path("pieces-jointes/<int:pk>/miniature/", views.attachment_thumbnail, name="attachment_thumbnail"),
+    path("chat/etat/", chat_views.chat_state, name="chat_state"),
 ]

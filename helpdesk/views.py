@@ -15,8 +15,9 @@ from django_ratelimit.core import is_ratelimited
 from rakuten_portal.private_files import serve_attachment, serve_thumbnail
 from rakuten_portal.public_pages import cached_public_page
 
-from . import articles, channels, phone_hours
+from . import articles, channels, opening_hours
 from .forms import ContactForm, ReplyForm, SearchForm
+from .models import ContactRequest
 from .search import search_articles
 from .selectors import access_attachment, access_request, requests_of
 from .services import ContactRequestError, contact_request_create, contact_request_reply
@@ -28,8 +29,9 @@ CONTACT_ARTICLE_SLUGS = ("faire-une-reclamation", "formulaire-de-contact", "nous
 
 
 def _phone_status(request) -> str:
-    """The contact page says whether the line is open now: a cached copy lasts until that changes."""
-    return phone_hours.phone_line_status(timezone.now()).label
+    """The contact page says whether the line and the chat are open now: a cached copy lasts until that changes."""
+    now = timezone.now()
+    return f"{opening_hours.phone_schedule().status(now).label}|{opening_hours.chat_schedule().status(now).label}"
 
 
 @method_decorator(cached_public_page(), name="dispatch")
@@ -79,9 +81,15 @@ class ContactPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        phone, chat = opening_hours.phone_schedule(), opening_hours.chat_schedule()
         context.update(
-            phone_status=phone_hours.phone_line_status(timezone.now()),
-            timetable=phone_hours.timetable(),
+            phone_status=phone.status(now),
+            timetable=phone.timetable(),
+            phone_closed_on_holidays=phone.closed_on_holidays,
+            chat_status=chat.status(now),
+            chat_timetable=chat.timetable(),
+            chat_closed_on_holidays=chat.closed_on_holidays,
             phone_number=channels.PHONE_NUMBER,
             phone_href=channels.phone_href(),
             postal_address=channels.POSTAL_ADDRESS,
@@ -117,9 +125,17 @@ class ContactFormView(FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
+        # Prefilled from the chat's fallback: ?sujet=tracking&commande=RK-…&message=…&email=… (each capped).
         initial = super().get_initial()
-        if self.request.GET.get("commande"):
-            initial["order"] = self.request.GET["commande"]
+        query = self.request.GET
+        if query.get("commande"):
+            initial["order"] = initial["order_number"] = query["commande"][:20]
+        if query.get("sujet") in ContactRequest.Topic.values:
+            initial["topic"] = query["sujet"]
+        if query.get("message"):
+            initial["message"] = query["message"][:5000]
+        if query.get("email"):
+            initial["email"] = query["email"][:254]
         return initial
 
     def post(self, request, *args, **kwargs):

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so that `runserver` is daphne's: the development server speaks ASGI (websockets too).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "formtools",
     "axes",
     "django_ratelimit",
+    "channels",
     "orders",
     "claims",
     "helpdesk",
@@ -57,6 +60,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "rakuten_portal.urls"
 WSGI_APPLICATION = "rakuten_portal.wsgi.application"
+ASGI_APPLICATION = "rakuten_portal.asgi.application"
 
 TEMPLATES = [
     {
@@ -288,9 +292,41 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="10/h")
 PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
 
-# Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
-SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
-                       3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
+# Phone line of the customer service, Europe/Paris ("mon-fri 09:00-19:00; sat 10:00-18:00"; a missing day is
+# closed), read by helpdesk/opening_hours.py like the chat's hours; closed on French public holidays unless 0.
+SUPPORT_PHONE_HOURS = env.str("SUPPORT_PHONE_HOURS", default="mon-fri 09:00-19:00; sat 10:00-18:00")
+SUPPORT_PHONE_CLOSED_ON_HOLIDAYS = env.bool("SUPPORT_PHONE_CLOSED_ON_HOLIDAYS", default=True)
+
+# --- Live chat ---
+# The channel layer carries the chat's frames between ASGI processes: Redis in production and CI
+# (every daphne/uvicorn process on the same one), an in-memory layer for the embedded single process.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
+if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        # Fail fast when Redis is down; the read timeout must exceed the layer's blocking read (BZPOPMIN, 5 s):
+        # redis-py 8 defaults it to 5 s, which kills a quiet socket's receive loop.
+        # Connections per process: redis-py 8 stops at 100 and refuses (not waits) past it, which a burst of
+        # sockets connecting at once reaches.
+        "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15,
+                   "max_connections": env.int("CHAT_LAYER_MAX_CONNECTIONS", default=1000)}],
+        # One small group per conversation; the database, not the layer, is the record of messages.
+        "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400,
+    }}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Chat hours, Europe/Paris, in the same notation as the phone's (see SUPPORT_PHONE_HOURS below).
+CHAT_HOURS = env.str("CHAT_HOURS", default="mon-fri 09:00-19:00; sat 10:00-18:00")
+CHAT_CLOSED_ON_HOLIDAYS = env.bool("CHAT_CLOSED_ON_HOLIDAYS", default=True)
+CHAT_QUEUE_MAX = env.int("CHAT_QUEUE_MAX", default=10)
+CHAT_FALLBACK_AFTER_SECONDS = env.int("CHAT_FALLBACK_AFTER_SECONDS", default=240)
+CHAT_IDLE_TIMEOUT_SECONDS = env.int("CHAT_IDLE_TIMEOUT_SECONDS", default=900)
+CHAT_MESSAGE_MAX_LENGTH = env.int("CHAT_MESSAGE_MAX_LENGTH", default=2000)
+CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
+CHAT_PRESENCE_LAPSE_SECONDS = env.int("CHAT_PRESENCE_LAPSE_SECONDS", default=120)
+CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
+CHAT_AGENT_CAPACITY = env.int("CHAT_AGENT_CAPACITY", default=3)
+# Estimated wait per place in the queue before any conversation has been measured.
+CHAT_DEFAULT_HANDLE_SECONDS = env.int("CHAT_DEFAULT_HANDLE_SECONDS", default=300)
 
 # --- Agents' desk: satisfaction after closing, sellers' and buyers' records ---
 # The satisfaction question leaves this long after a claim or a request ends, by the sweep.

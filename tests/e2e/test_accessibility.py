@@ -9,6 +9,7 @@ violation, a failed asset) fail the check too.
 To add a page: append a `Screen` to its role's list (and, if it needs data, build it in `scenario`).
 """
 import io
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -31,6 +32,7 @@ from helpdesk.shipped import load_shipped_articles
 from orders.models import Order
 
 from .a11y import axe_violations, summarize
+from .chat_scripts import AgentSocket, VisitorSocket
 from .conftest import DEMO_PASSWORD, TIMEOUT_MS, _console_error, _failed_asset
 
 pytestmark = pytest.mark.e2e
@@ -142,6 +144,7 @@ class Screen:
     name: str
     url: Callable[[Scenario], str] | str
     state: Callable | None = None
+    before: Callable | None = None      # run on the tab before the page loads (e.g. scripted chat sockets)
 
     def address(self, scenario):
         return self.url(scenario) if callable(self.url) else self.url
@@ -165,6 +168,70 @@ def admin_change(model, attr):
 
 HELP_ARTICLE = "/aide/articles/colis-non-recu/"
 
+
+# --- The live chat: its screens reached with scripted sockets (the live server here speaks WSGI only) -----------
+
+def chat_scripted(page):
+    """Once per tab: the chat is open (whatever the agents' presence), and its sockets are scripted."""
+    if getattr(page, "chat_visitor", None) is None:
+        def open_state(route):
+            body = route.fetch().json()
+            body.update(state="open", reason=None, message="")
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+        page.route("**/aide/chat/etat/", open_state)
+        page.chat_visitor = VisitorSocket(page)
+
+
+def chat_to(step):
+    """The visitor's panel on the help centre: the start form's errors, waiting, talking, ended."""
+    def act(page, scenario):
+        panel = page.get_by_test_id("chat-panel")
+        panel.locator("input[name=topic]").first.wait_for()
+        if step == "errors":
+            panel.get_by_test_id("chat-start-button").click()
+            panel.locator("[data-error-for=topic]:not([hidden])").wait_for()
+            return
+        panel.locator("input[name=topic]").nth(1).check()
+        for selector, value in (("#chat-name", "Vera"), ("#chat-email", "vera@example.com")):
+            if panel.locator(selector).count():
+                panel.locator(selector).fill(value)
+        panel.locator("#chat-question").fill("Où est mon colis ?")
+        panel.get_by_test_id("chat-start-button").click()
+        panel.get_by_test_id("chat-waiting").wait_for()
+        if step == "waiting":
+            return
+        server = page.chat_visitor
+        server.push({"type": "assigned", "agent_name": "Marie"})
+        server.push(server.message("agent", "Bonjour Vera, je regarde votre commande.", name="Marie"))
+        server.push({"type": "typing", "on": True})
+        panel.get_by_test_id("chat-log").locator(".chat-msg-agent").first.wait_for()
+        if step == "conversation":
+            return
+        panel.get_by_test_id("chat-end").click()
+        panel.get_by_test_id("chat-end-confirm").click()
+        panel.get_by_test_id("chat-ended").wait_for()
+    return act
+
+
+def console_scripted(page):
+    if getattr(page, "chat_agent", None) is None:
+        page.chat_agent = AgentSocket(page)
+
+
+def console_with_a_conversation(page, scenario):
+    page.get_by_test_id("queue-item").first.wait_for()
+    page.get_by_test_id("conversation").locator(".console-message").nth(1).wait_for()
+    page.get_by_test_id("context-order").wait_for()
+
+
+CHAT_SCREENS = [
+    Screen("help centre, chat start errors", reverse("helpdesk:index"), chat_to("errors"), chat_scripted),
+    Screen("help centre, chat waiting", reverse("helpdesk:index"), chat_to("waiting"), chat_scripted),
+    Screen("help centre, chat conversation", reverse("helpdesk:index"), chat_to("conversation"), chat_scripted),
+    Screen("help centre, chat ended", reverse("helpdesk:index"), chat_to("ended"), chat_scripted),
+]
+
 PAGES: dict[str, list[Screen]] = {
     "anonymous": [
         Screen("home", "/"),
@@ -183,6 +250,7 @@ PAGES: dict[str, list[Screen]] = {
         Screen("satisfaction question", lambda s: s.extra["survey_url"]),
         Screen("satisfaction question, errors", lambda s: s.extra["survey_url"], submit_empty()),
         Screen("satisfaction, bad link", reverse("claims:satisfaction", args=["lien-modifie"])),
+        *CHAT_SCREENS,
     ],
     "buyer": [
         Screen("home", "/"),
@@ -203,6 +271,7 @@ PAGES: dict[str, list[Screen]] = {
         Screen("contact form", reverse("helpdesk:contact_form")),
         Screen("contact form, errors", reverse("helpdesk:contact_form"), submit_empty()),
         Screen("my requests", reverse("helpdesk:requests")),
+        Screen("help centre, chat start with orders", reverse("helpdesk:index"), chat_to("errors"), chat_scripted),
         Screen("request", lambda s: reverse("helpdesk:request_detail", args=[s.contact_request.reference])),
         Screen("password change", reverse("password_change")),
         Screen("password change, errors", reverse("password_change"), submit_empty()),
@@ -238,6 +307,8 @@ PAGES: dict[str, list[Screen]] = {
         Screen("canned replies", reverse("admin:helpdesk_cannedreply_changelist")),
         Screen("canned reply, add", reverse("admin:helpdesk_cannedreply_add")),
         Screen("seller", lambda s: reverse("admin:orders_sellerprofile_change", args=[s.pending_claim.seller_id])),
+        Screen("chat console", reverse("admin:helpdesk_conversation_console"), console_with_a_conversation,
+               console_scripted),
     ],
 }
 
@@ -274,6 +345,8 @@ def test_every_page_has_no_accessibility_violation(role, browser, live_server, d
                                       "url": live_server.url}])
                 tab.set_viewport_size(WIDTHS["desktop"])
                 errors.clear()
+                if screen.before:
+                    screen.before(tab)
                 response = tab.goto(screen.address(scenario))
                 if response.status >= 500:
                     failures.append(f"{role} / {screen.name} / {language}: HTTP {response.status}")

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {result.emails_sent:>8}  pending e-mails sent here (the broker refused them)")
         self.stdout.write(f"  {result.uploads_purged:>8}  abandoned wizard uploads removed")
         self.stdout.write(f"  {result.surveys_sent:>8}  satisfaction questions e-mailed")
+        self.stdout.write(f"  {result.chats_swept:>8}  chat conversations closed as idle or put back in the queue")
 
     def print_plan(self, plan, moment):
         self.stdout.write(f"Dry run as of {moment.isoformat()}: nothing is changed.")

@@ -1,0 +1,1 @@
+"""The live chat ("messagerie instantanée"): conversations, presence, hours, consumers."""

@@ -1,0 +1,459 @@
+"""The chat's websockets, kept thin: parse a frame, call the domain in a thread, broadcast what changed.
+
+Every frame is in docs/chat-protocol.md. The visitor never names a conversation: it is found from
+their account or their session. An agent (rakuten_portal.agents.is_agent) is refused at connect otherwise.
+"""
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import broadcast, domain, frames
+from .broadcast import LayerDown
+from .domain import ChatError
+from .models import ChatMessage, Conversation
+from .presence import can_handle_chat, presence_connect, presence_disconnect, presence_heartbeat
+from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of
+
+logger = logging.getLogger(__name__)
+
+FORBIDDEN = 4403
+_SERIAL_DATABASE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def _language_of(scope) -> str:
+    wanted = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    """What both sides share: calls in the user's language, errors as frames, frames from the layer."""
+
+    role = ""
+
+    async def call(self, function, /, **kwargs):
+        """Run a synchronous function (the domain, a frame builder) in a thread, in the user's language."""
+        language = self.language
+
+        def run():
+            with translation.override(language):
+                return function(**kwargs)
+
+        # Each call is its own transaction, so on PostgreSQL the calls of many sockets run side by side in
+        # the thread pool instead of queueing behind one thread; SQLite writes one at a time anyway (and
+        # its shared in-memory test database locks tables instead of waiting).
+        return await database_sync_to_async(run, thread_sensitive=_SERIAL_DATABASE)()
+
+    async def send_error(self, code: str, message=None):
+        with translation.override(self.language):
+            await self.send_json(frames.error(code, message if message is not None else frames.unavailable_message()))
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = self.handlers.get(kind)
+        if handler is None:
+            await self.send_error("invalid", await self.call(lambda: _("Message non reconnu.")))
+            return
+        try:
+            await handler(self, content)
+        except ChatError as exc:
+            await self.on_chat_error(exc, content)
+        except LayerDown:
+            await self.send_error("unavailable")
+
+    async def decode_json(self, text_data):
+        import json
+
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+    async def on_chat_error(self, exc: ChatError, content: dict):
+        await self.send_error(exc.code, exc.message)
+
+    async def join(self, group: str):
+        await self.channel_layer.group_add(group, self.channel_name)
+
+    async def leave(self, group: str):
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:  # noqa: BLE001 — the layer is down; its groups expire by themselves
+            logger.warning("Could not leave %s", group, exc_info=True)
+
+    async def replay(self, conversation_id: int, after):
+        rows = await self.call(
+            lambda: domain.messages_after(conversation=Conversation(pk=conversation_id), after=after))
+        for row in rows:
+            await self.send_json(frames.message(row))
+
+    # Layer events.
+    async def chat_frame(self, event):
+        if event.get("exclude") and event["exclude"] == self.channel_name:
+            return
+        if event.get("audience", "all") in ("all", self.role):
+            await self.on_frame(event["frame"])
+            await self.send_json(event["frame"])
+
+    async def on_frame(self, frame: dict):
+        """A frame from the layer, before it goes out."""
+
+    async def chat_health(self, event):
+        """The state endpoint's probe of the layer: nothing to do."""
+
+
+class VisitorConsumer(ChatConsumer):
+    role = "visitor"
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.language = _language_of(self.scope)
+        self.conversation = None
+        self.conversation_id = None
+        self.queued_at = None
+        self.fallback_task = None
+        # Accept first: the handshake must not wait for the database (daphne drops it after 5 s).
+        await self.accept()
+        session = self.scope.get("session")
+        self.session_key = session.session_key if session is not None else None
+        if self.session_key and not await database_sync_to_async(session.exists)(self.session_key):
+            self.session_key = None
+        try:
+            await self.join(broadcast.QUEUE)
+        except Exception:  # noqa: BLE001 — Redis down: say so, the panel offers the form
+            logger.warning("Chat: the channel layer refused a visitor's socket", exc_info=True)
+            await self.send_error("unavailable")
+            await self.close()
+            return
+        conversation = await self.call(open_conversation_of, user=self.user, session_key=self.session_key)
+        if conversation is not None:
+            await self.attach(conversation)
+            await self.send_json(await self.call(frames.joined, conversation=conversation))
+
+    async def disconnect(self, code):
+        self.cancel_fallback()
+        await self.leave(broadcast.QUEUE)
+        if self.conversation_id:
+            await self.leave(broadcast.conversation_group(self.conversation_id))
+
+    async def attach(self, conversation: Conversation):
+        self.conversation = conversation
+        self.conversation_id = conversation.pk
+        self.queued_at = conversation.queued_at
+        await self.join(broadcast.conversation_group(conversation.pk))
+        if conversation.is_waiting:
+            self.schedule_fallback()
+
+    def schedule_fallback(self):
+        self.cancel_fallback()
+        waited = (timezone.now() - self.queued_at).total_seconds()
+        delay = max(settings.CHAT_FALLBACK_AFTER_SECONDS - waited, 0)
+        self.fallback_task = asyncio.ensure_future(self.offer_fallback_later(delay))
+
+    def cancel_fallback(self):
+        if self.fallback_task is not None:
+            self.fallback_task.cancel()
+            self.fallback_task = None
+
+    async def offer_fallback_later(self, delay: float):
+        await asyncio.sleep(delay)
+        conversation = await self.call(Conversation.objects.filter(pk=self.conversation_id).first)
+        if conversation is not None and conversation.is_waiting:
+            url = await self.call(frames.contact_url, conversation=conversation)
+            await self.send_json(frames.offer_fallback("waited", url=url))
+
+    async def own(self) -> Conversation:
+        conversation = await self.call(open_conversation_of, user=self.user, session_key=self.session_key)
+        if conversation is None:
+            raise ChatError("closed", await self.call(lambda: _("Aucune conversation en cours.")))
+        return conversation
+
+    async def state_frame(self, conversation: Conversation) -> dict:
+        if conversation.is_waiting:
+            return await self.call(frames.visitor_queue, conversation=conversation, now=timezone.now())
+        if conversation.is_active:
+            return await self.call(frames.assigned, conversation=conversation)
+        return await self.call(frames.closed, conversation=conversation)
+
+    async def on_start(self, content):
+        user = self.user if self.user is not None and self.user.is_authenticated else None
+        conversation, created = await self.call(
+            domain.conversation_start, user=user, session_key=self.session_key, topic=content.get("topic", ""),
+            language=self.language, now=timezone.now(), order_id=content.get("order"),
+            name=str(content.get("name") or ""), email=str(content.get("email") or ""),
+            text=str(content.get("text") or ""),
+        )
+        await self.attach(conversation)
+        # Read again once in the group: an agent may have taken it in between, and that news went to a
+        # group this socket had not joined yet.
+        conversation = await self.call(Conversation.objects.select_related("agent").get, pk=conversation.pk)
+        await self.send_json(await self.call(frames.joined, conversation=conversation))
+        await self.replay(conversation.pk, 0)
+        await self.send_json(await self.state_frame(conversation))
+        if created:
+            await broadcast.queue_changed()
+
+    async def on_chat_error(self, exc: ChatError, content: dict):
+        await self.send_error(exc.code, exc.message)
+        if content.get("type") == "start" and exc.code in ("busy", "closed"):
+            state = await self.call(availability, now=timezone.now())
+            url = await self.call(frames.contact_url, topic=str(content.get("topic") or ""),
+                                  text=str(content.get("text") or ""))
+            await self.send_json(frames.offer_fallback(exc.code, url=url, opens=state.opens))
+
+    async def on_resume(self, content):
+        conversation = await self.own()
+        await self.replay(conversation.pk, content.get("after", 0))
+        await self.send_json(await self.state_frame(conversation))
+
+    async def on_message(self, content):
+        # The conversation this socket joined is the visitor's; message_post refuses it once closed.
+        conversation = self.conversation if self.conversation is not None else await self.own()
+        posted = await self.call(domain.message_post, conversation=conversation, author=ChatMessage.Author.VISITOR,
+                                 user=self.user, text=str(content.get("text") or ""), now=timezone.now(),
+                                 client_id=content.get("client_id"))
+        frame = frames.message(posted.message)
+        if not posted.created:
+            await self.send_json(frame)  # a retry: the stored message again, to this socket only
+            return
+        try:
+            await broadcast.to_conversation(conversation.pk, frame)
+        except LayerDown:
+            await self.send_json(frame)  # stored: the agent gets it on their next resume
+            raise
+
+    async def on_typing(self, content):
+        if self.conversation_id:
+            await broadcast.to_conversation(self.conversation_id, {
+                "type": "typing", "conversation": self.conversation_id, "on": bool(content.get("on"))},
+                audience="agent")
+
+    async def on_end(self, content):
+        conversation = await self.own()
+        closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
+                                 by=Conversation.ClosedBy.VISITOR, now=timezone.now(),
+                                 actor=self.user if self.user and self.user.is_authenticated else None)
+        if closed is None:
+            raise ChatError("closed", await self.call(lambda: _("Cette conversation est déjà terminée.")))
+        self.cancel_fallback()
+        await broadcast.conversation_closed(closed)
+
+    async def on_leave_request(self, content):
+        conversation = await self.own()
+        contact_request = await self.call(domain.conversation_leave_request, conversation=conversation,
+                                          now=timezone.now(), text=str(content.get("text") or ""))
+        self.cancel_fallback()
+        await self.send_json({"type": "request_created", "reference": contact_request.reference,
+                              "url": frames.request_link(contact_request)})
+        closed = await self.call(Conversation.objects.select_related("request").get, pk=conversation.pk)
+        await broadcast.conversation_closed(closed)
+
+    async def last(self) -> Conversation:
+        conversation = await self.call(last_conversation_of, user=self.user, session_key=self.session_key)
+        if conversation is None:
+            raise ChatError("closed", await self.call(lambda: _("Aucune conversation à reprendre.")))
+        return conversation
+
+    async def on_rate(self, content):
+        conversation = await self.call(domain.conversation_rate, conversation=await self.last(),
+                                       rating=str(content.get("rating") or ""),
+                                       comment=str(content.get("comment") or ""), now=timezone.now())
+        await self.send_json({"type": "rated", "rating": conversation.rating})
+
+    async def on_transcript(self, content):
+        email = await self.call(domain.transcript_send, conversation=await self.last(), now=timezone.now())
+        await self.send_json({"type": "transcript_sent", "email": email.to})
+
+    handlers = {"start": on_start, "resume": on_resume, "message": on_message, "typing": on_typing,
+                "end": on_end, "leave_request": on_leave_request, "rate": on_rate, "transcript": on_transcript}
+
+    async def on_frame(self, frame: dict):
+        if frame.get("type") in ("assigned", "closed"):
+            self.cancel_fallback()
+
+    async def chat_queue(self, event):
+        """The queue moved: the visitor's new place, if they are in it."""
+        try:
+            position = event["waiting_ids"].index(self.conversation_id) + 1
+        except ValueError:
+            return
+        if self.fallback_task is None:
+            self.schedule_fallback()  # back in the queue (the agent left)
+        now = timezone.now()
+        await self.send_json({
+            "type": "queue", "position": position,
+            "estimated_wait_seconds": WaitEstimate(*event["estimate"]).for_position(position),
+            "waited_seconds": max(int((now - self.queued_at).total_seconds()), 0),
+            "fallback_after_seconds": event["fallback_after_seconds"],
+        })
+
+
+class AgentConsumer(ChatConsumer):
+    role = "agent"
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.language = _language_of(self.scope)
+        self.conversations: set[int] = set()
+        self.present = False
+        if not await database_sync_to_async(can_handle_chat)(self.user):
+            await self.close(code=FORBIDDEN)
+            return
+        await self.accept()
+        try:
+            await self.join(broadcast.AGENTS)
+            await self.join(broadcast.agent_group(self.user.pk))
+        except Exception:  # noqa: BLE001 — Redis down
+            logger.warning("Chat: the channel layer refused an agent's socket", exc_info=True)
+            await self.send_error("unavailable")
+            await self.close()
+            return
+        presence = await self.call(presence_connect, agent=self.user, now=timezone.now())
+        self.present = True
+        mine = await self.call(lambda: list(Conversation.objects.filter(
+            state=Conversation.State.ACTIVE, agent=self.user).select_related("order").order_by("assigned_at")))
+        for conversation in mine:
+            await self.follow(conversation)
+        await self.send_json(frames.presence(presence, active=len(mine)))
+        await self.send_json(await self.call(frames.agents_queue, now=timezone.now()))
+        await self.send_json(await self.call(frames.agents, now=timezone.now()))
+
+    async def disconnect(self, code):
+        if not getattr(self, "present", False):
+            return  # refused at connect, or the layer was down: nothing was counted
+        released = await self.call(presence_disconnect, agent=self.user, now=timezone.now())
+        for group in [broadcast.AGENTS, broadcast.agent_group(self.user.pk)] + [
+                broadcast.conversation_group(pk) for pk in self.conversations]:
+            await self.leave(group)
+        try:
+            for conversation_id in released:
+                await broadcast.conversation_released(conversation_id)
+            await broadcast.queue_changed()
+        except LayerDown:
+            pass
+
+    async def follow(self, conversation: Conversation):
+        self.conversations.add(conversation.pk)
+        await self.join(broadcast.conversation_group(conversation.pk))
+        await self.send_json(await self.call(frames.taken, conversation=conversation))
+
+    async def mine(self, content) -> Conversation:
+        try:
+            conversation_id = int(content.get("conversation"))
+        except (TypeError, ValueError):
+            conversation_id = 0
+        conversation = await self.call(Conversation.objects.filter(
+            pk=conversation_id, agent=self.user, state=Conversation.State.ACTIVE).first)
+        if conversation is None:
+            raise ChatError("not_allowed", await self.call(lambda: _("Cette conversation n'est pas la vôtre.")))
+        return conversation
+
+    async def followed(self, content) -> Conversation:
+        """A conversation this socket follows (message_post checks it is still this agent's), without a query."""
+        try:
+            conversation_id = int(content.get("conversation"))
+        except (TypeError, ValueError):
+            conversation_id = 0
+        if conversation_id not in self.conversations:
+            return await self.mine(content)
+        return Conversation(pk=conversation_id)
+
+    async def on_presence(self, content):
+        status = content.get("status")
+        if status not in ("available", "away"):
+            raise ChatError("invalid", await self.call(lambda: _("Présence inconnue.")))
+        before = await self.call(frames.agents, now=timezone.now())
+        presence = await self.call(presence_heartbeat, agent=self.user, status=status, now=timezone.now())
+        active = await self.call(Conversation.objects.filter(state=Conversation.State.ACTIVE, agent=self.user).count)
+        await self.send_json(frames.presence(presence, active=active))
+        after = await self.call(frames.agents, now=timezone.now())
+        if [a["id"] for a in before["available"]] != [a["id"] for a in after["available"]]:
+            await broadcast.queue_changed()  # seats changed: the lists and the visitors' waits too
+
+    async def on_take(self, content):
+        try:
+            conversation_id = int(content.get("conversation"))
+        except (TypeError, ValueError):
+            raise ChatError("invalid", await self.call(lambda: _("Conversation inconnue."))) from None
+        conversation = await self.call(domain.conversation_take, conversation_id=conversation_id, agent=self.user,
+                                       now=timezone.now())
+        # This socket joins the conversation's group before the visitor hears of it; other tabs follow.
+        await self.follow(conversation)
+        await broadcast.to_agent(self.user.pk, {"type": "chat.join", "conversation": conversation.pk})
+        await broadcast.to_conversation(conversation.pk, await self.call(frames.assigned, conversation=conversation),
+                                        audience="visitor")
+        await broadcast.queue_changed()
+
+    async def on_chat_error(self, exc: ChatError, content: dict):
+        if exc.code == "take_refused":
+            await self.send_json({"type": "take_refused", "conversation": content.get("conversation"),
+                                  "message": exc.message})
+        else:
+            await self.send_error(exc.code, exc.message)
+
+    async def on_message(self, content):
+        conversation = await self.followed(content)
+        posted = await self.call(domain.message_post, conversation=conversation, author=ChatMessage.Author.AGENT,
+                                 user=self.user, text=str(content.get("text") or ""), now=timezone.now(),
+                                 client_id=content.get("client_id"))
+        frame = frames.message(posted.message)
+        if not posted.created:
+            await self.send_json(frame)
+            return
+        try:
+            await broadcast.to_conversation(conversation.pk, frame)
+        except LayerDown:
+            await self.send_json(frame)
+            raise
+
+    async def on_typing(self, content):
+        conversation = await self.followed(content)
+        await broadcast.to_conversation(conversation.pk, {"type": "typing", "conversation": conversation.pk,
+                                                          "on": bool(content.get("on"))}, audience="visitor")
+
+    async def on_transfer(self, content):
+        conversation = await self.mine(content)
+        try:
+            to_agent_id = int(content.get("agent"))
+        except (TypeError, ValueError):
+            raise ChatError("invalid", await self.call(lambda: _("Choisissez un conseiller."))) from None
+        moved = await self.call(domain.conversation_transfer, conversation_id=conversation.pk, agent=self.user,
+                                to_agent_id=to_agent_id, now=timezone.now())
+        await broadcast.to_agent(self.user.pk, {"type": "chat.leave", "conversation": moved.pk})
+        await broadcast.to_agent(to_agent_id, {"type": "chat.join", "conversation": moved.pk})
+        await broadcast.to_conversation(moved.pk, await self.call(frames.assigned, conversation=moved),
+                                        audience="visitor")
+        await self.send_json({"type": "transferred", "conversation": moved.pk,
+                              "to": (await self.call(frames.assigned, conversation=moved))["agent_name"]})
+        await broadcast.queue_changed()
+
+    async def on_close(self, content):
+        conversation = await self.mine(content)
+        closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
+                                 by=Conversation.ClosedBy.AGENT, actor=self.user, now=timezone.now())
+        if closed is None:
+            raise ChatError("closed", await self.call(lambda: _("Cette conversation est déjà terminée.")))
+        await broadcast.conversation_closed(closed)
+
+    async def on_resume(self, content):
+        conversation = await self.mine(content)
+        await self.replay(conversation.pk, content.get("after", 0))
+
+    handlers = {"presence": on_presence, "take": on_take, "message": on_message, "typing": on_typing,
+                "transfer": on_transfer, "close": on_close, "resume": on_resume}
+
+    async def chat_join(self, event):
+        """This agent now holds a conversation (taken here or in another tab, or transferred to them)."""
+        conversation = await self.call(Conversation.objects.select_related("order").filter(
+            pk=event["conversation"], agent=self.user, state=Conversation.State.ACTIVE).first)
+        if conversation is not None and conversation.pk not in self.conversations:
+            await self.follow(conversation)
+
+    async def chat_leave(self, event):
+        self.conversations.discard(event["conversation"])
+        await self.leave(broadcast.conversation_group(event["conversation"]))
+

@@ -1,0 +1,231 @@
+"""The live chat in Chromium against a real ASGI server: alice and the agent in two browsers at once.
+
+pytest-django's live server speaks WSGI only, so `asgi_server` runs daphne in a thread of the test
+process, serving `rakuten_portal.asgi.application` (static files through Channels' handler) on the
+test database. The channel layer is the settings' one: Redis when `CHANNEL_LAYER_URL` is set (CI,
+and `redis://127.0.0.1:6379/11` for chat-ui's runs), in memory otherwise.
+"""
+import re
+import socket
+import threading
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from helpdesk.models import Article, Category, ContactRequest
+from helpdesk.opening_hours import DAY_NAMES, PARIS
+from helpdesk.shipped import load_shipped_articles
+from orders.models import Order
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker):
+    """Daphne on a free port for the whole session (Twisted's reactor cannot be started twice)."""
+    from daphne.server import Server
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from rakuten_portal.asgi import application
+
+    port = _free_port()
+    server = Server(application=ASGIStaticFilesHandler(application), endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+                    signal_handlers=False, verbosity=0)
+    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    with django_db_blocker.unblock():
+        thread.start()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("daphne did not start listening") from None
+                time.sleep(0.05)
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}")
+        from twisted.internet import reactor
+
+        reactor.callFromThread(server.stop)
+        thread.join(5)
+
+
+@pytest.fixture
+def chat_site(demo_data, asgi_server, settings, mailoutbox, page, second_page):
+    """The demo data, the help articles, fresh rate limits, e-mails in-process; the two browsers on daphne."""
+    from rakuten_portal.celery import app
+
+    load_shipped_articles(Category, Article)
+    cache.clear()
+    for tab in (page, second_page):
+        tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield asgi_server
+    app.conf.task_always_eager = before
+    cache.clear()
+
+
+def open_all_week(settings):
+    settings.CHAT_HOURS = "mon-sun 00:00-23:59"
+    settings.CHAT_CLOSED_ON_HOLIDAYS = False
+
+
+def test_alice_chats_with_the_agent_about_her_order_and_finds_the_transcript(chat_site, settings, page, second_page,
+                                                                              page_errors, mailoutbox):
+    open_all_week(settings)
+    alice, agent = page, second_page
+    order = Order.objects.filter(buyer__username="alice").order_by("-purchased_at").first()
+
+    # The agent is present in the console.
+    log_in(agent, chat_site, "agent")
+    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
+    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
+    agent.get_by_test_id("presence-available").check()
+    expect(agent.get_by_test_id("console-queue")).to_contain_text("Personne n'attend")
+
+    # Alice opens the help centre: the chat opens by itself.
+    log_in(alice, chat_site, "alice")
+    alice.goto(chat_site.url + "/aide/")
+    panel = alice.get_by_test_id("chat-panel")
+    expect(panel).to_be_visible()
+    panel.get_by_label("Suivi de commande").check()
+    panel.get_by_label("Commande concernée").select_option(value=str(order.pk))
+    panel.get_by_label("Votre question").fill("Mon colis n'est pas arrivé")
+    panel.get_by_test_id("chat-start-button").click()
+    expect(panel.get_by_test_id("chat-waiting")).to_contain_text("Un conseiller va vous répondre")
+    expect(panel.get_by_test_id("chat-position")).to_have_text(re.compile("Vous êtes le prochain|Votre place dans la file : 1"))
+
+    # The agent sees her waiting (the tab title counts her), takes the conversation, sees her order.
+    item = agent.get_by_test_id("queue-item").filter(has_text="Alice")
+    expect(item).to_contain_text(order.number)
+    expect(agent).to_have_title(re.compile(r"^\(1\) "))
+    expect(agent.get_by_test_id("console-alert")).to_contain_text("Nouveau visiteur en attente")
+    item.get_by_role("button").click()
+    conversation = agent.get_by_test_id("conversation")
+    expect(conversation).to_be_visible()
+    expect(conversation.get_by_test_id("context-order")).to_contain_text(order.number)
+    expect(conversation.locator(".console-log")).to_contain_text("Mon colis n'est pas arrivé")
+    expect(panel.get_by_test_id("chat-agent")).to_contain_text("conseiller Rakuten")
+
+    # Messages both ways, with the typing indicator on each side.
+    reply = conversation.get_by_role("textbox")
+    reply.press_sequentially("Bonjour")
+    expect(panel.get_by_test_id("chat-typing")).to_contain_text("écrit…")
+    reply.fill("Bonjour Alice, je regarde le suivi de votre colis.")
+    reply.press("Enter")
+    expect(panel.get_by_test_id("chat-log")).to_contain_text("Bonjour Alice, je regarde le suivi de votre colis.")
+    expect(panel.get_by_test_id("chat-typing")).to_have_text("")
+    composer = panel.get_by_test_id("chat-message")
+    composer.press_sequentially("Merci")
+    expect(conversation.locator(".console-typing")).to_contain_text("écrit…")
+    composer.fill("Merci beaucoup !")
+    composer.press("Enter")
+    expect(conversation.locator(".console-log")).to_contain_text("Merci beaucoup !")
+
+    # Alice ends the chat (with confirmation) and rates it in one click.
+    panel.get_by_test_id("chat-end").click()
+    panel.get_by_test_id("chat-end-confirm").click()
+    expect(panel.get_by_test_id("chat-ended")).to_contain_text("Vous avez terminé la conversation.")
+    expect(conversation).to_contain_text("Le visiteur a terminé la conversation.")
+    panel.get_by_test_id("chat-rate-satisfied").click()
+    expect(panel.get_by_test_id("chat-rating-status")).to_have_text("Merci pour votre avis.")
+    panel.get_by_test_id("chat-transcript").click()
+    expect(panel.get_by_test_id("chat-transcript-status")).to_contain_text("La conversation a été envoyée")
+
+    # The transcript is kept as a request in "Mes demandes".
+    reference = ContactRequest.objects.filter(requester__username="alice").latest("pk").reference
+    panel.get_by_test_id("chat-requests-link").click()
+    expect(alice.get_by_role("heading", level=1)).to_contain_text(reference)
+    expect(alice.locator("main")).to_contain_text("Merci beaucoup !")
+    expect(alice.locator("main")).to_contain_text("Bonjour Alice, je regarde le suivi de votre colis.")
+    alice.goto(chat_site.url + "/aide/mes-demandes/")
+    expect(alice.locator("main").get_by_role("link", name=re.compile(reference))).to_be_visible()
+    assert page_errors == []
+
+
+def test_outside_the_hours_the_chat_offers_the_contact_form_prefilled(chat_site, settings, page, page_errors):
+    # Open tomorrow only: now is outside the hours.
+    tomorrow = (timezone.now().astimezone(PARIS) + timedelta(days=1)).weekday()
+    settings.CHAT_HOURS = f"{DAY_NAMES[tomorrow]} 09:00-19:00"
+    settings.CHAT_CLOSED_ON_HOLIDAYS = False
+    page.goto(chat_site.url + "/aide/")
+    panel = page.get_by_test_id("chat-panel")
+    expect(panel.get_by_test_id("chat-fallback")).to_contain_text("La messagerie est fermée.")
+    panel.get_by_label("Gestion du compte").check()
+    panel.get_by_label("Votre nom").fill("Vera")
+    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
+    panel.get_by_label("Votre question").fill("Je ne peux plus me connecter à mon compte.")
+    panel.get_by_test_id("chat-start-button").click()
+
+    page.wait_for_url(re.compile(r"/aide/service-client/"))
+    expect(page.get_by_label("Nature du problème")).to_have_value("account")
+    expect(page.get_by_label("Votre message")).to_have_value("Je ne peux plus me connecter à mon compte.")
+    expect(page.get_by_label("Votre adresse e-mail")).to_have_value("vera@example.com")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    reference = page.get_by_test_id("reference")
+    expect(reference).to_have_text(re.compile(r"SC-\d{4}-\d{6}"))
+    contact_request = ContactRequest.objects.get(reference=reference.inner_text())
+    assert (contact_request.topic, contact_request.email) == ("account", "vera@example.com")
+    assert page_errors == []
+
+
+def test_a_cut_socket_reconnects_and_replays_what_was_written_meanwhile_once(chat_site, settings, page, second_page,
+                                                                               page_errors):
+    open_all_week(settings)
+    alice, agent = page, second_page
+    # Alice's socket goes through Playwright, so the test can cut it like a flaky network would.
+    sockets = []
+
+    def proxy(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    alice.route_web_socket(re.compile(r".*/ws/chat/$"), proxy)
+    log_in(agent, chat_site, "agent")
+    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
+    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
+    agent.get_by_test_id("presence-available").check()
+
+    alice.goto(chat_site.url + "/aide/")
+    panel = alice.get_by_test_id("chat-panel")
+    panel.get_by_label("Achat").check()
+    panel.get_by_label("Votre nom").fill("Vera")
+    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
+    panel.get_by_label("Votre question").fill("Puis-je payer en plusieurs fois ?")
+    panel.get_by_test_id("chat-start-button").click()
+    agent.get_by_test_id("queue-item").filter(has_text="Vera").get_by_role("button").click()
+    conversation = agent.get_by_test_id("conversation")
+    reply = conversation.get_by_role("textbox")
+    reply.fill("Oui, en 4 fois par carte.")
+    reply.press("Enter")
+    log = panel.get_by_test_id("chat-log")
+    expect(log.locator("li")).to_have_count(2)
+
+    sockets[-1].close()
+    reply.fill("Sauf avec la livraison express.")
+    reply.press("Enter")
+    expect(conversation.locator(".console-message")).to_have_count(3)
+    # The panel reconnects by itself, asks for what came after the last id it shows, and shows it once.
+    expect(log.locator("li")).to_have_count(3)
+    expect(log.locator("li").nth(2)).to_contain_text("Sauf avec la livraison express.")
+    assert len(sockets) == 2
+    composer = panel.get_by_test_id("chat-message")
+    composer.fill("Merci !")
+    composer.press("Enter")
+    expect(conversation.locator(".console-message")).to_have_count(4)
+    expect(log.locator("li")).to_have_count(4)
+    assert page_errors == []
