@@ -27,9 +27,6 @@ ALLOWED = {
     Status.WITH_SUPPORT: {Status.DECIDED, Status.WITHDRAWN},
 }
 
-SELLER_BUSINESS_DAYS = 3
-EXTENDED_BUSINESS_DAYS = 7
-
 
 class ClaimActionError(Exception):
     """An act that does not apply (wrong actor, wrong status, bad value); the message is for the user."""
@@ -138,7 +135,7 @@ def claim_open(*, order: Order, buyer, reason: str, description: str, now: datet
             raise ClaimActionError(eligibility.message or (window.message if window else _("Motif inconnu.")))
         if reason == Claim.Reason.OTHER and not other_kind:
             raise ClaimActionError(_("Précisez la nature du problème."))
-        deadline = business_deadline(now, SELLER_BUSINESS_DAYS)
+        deadline = business_deadline(now, settings.CLAIM_SELLER_BUSINESS_DAYS)
         claim = Claim(
             order=order, buyer=buyer, seller=order.seller, reason=reason, other_kind=other_kind if reason == Claim.Reason.OTHER else "",
             description=description, received_reference=received_reference, has_guarantee=order.has_guarantee,
@@ -290,7 +287,7 @@ def claim_request_extension(*, claim_id: int, seller_user, now: datetime) -> Cla
                                  "garantie Rakuten, tant que la réclamation est avec le vendeur."))
     if now > claim.seller_deadline:
         raise ClaimActionError(_("La date limite est dépassée : le délai ne peut plus être prolongé."))
-    deadline = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
+    deadline = business_deadline(claim.opened_at, settings.CLAIM_EXTENDED_BUSINESS_DAYS)
     changed = Claim.objects.filter(pk=claim.pk, status=Status.WITH_SELLER, extension_requested_at__isnull=True).update(
         seller_deadline=deadline, reminder_at=reminder_time(deadline), reminded_at=None, extension_requested_at=now,
     )

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -9,8 +10,6 @@ from orders.models import Order
 
 from .business_days import PARIS, start_of_day
 from .models import Claim
-
-NOT_RECEIVED_AFTER_DAYS = 17
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Eligibility:
 
 def not_received_from(order: Order) -> date:
     """The first day a "not received" claim may be filed: the 17th day after the order, Paris time."""
-    return order.purchased_at.astimezone(PARIS).date() + timedelta(days=NOT_RECEIVED_AFTER_DAYS)
+    return order.purchased_at.astimezone(PARIS).date() + timedelta(days=settings.CLAIM_NOT_RECEIVED_AFTER_DAYS)
 
 
 def claim_eligibility(*, order: Order, user, now: datetime, open_claim_exists: bool | None = None) -> Eligibility:
@@ -51,9 +50,9 @@ def claim_eligibility(*, order: Order, user, now: datetime, open_claim_exists: b
     if order.is_finalized or now >= order.sale_closes_at:
         closed_on = formats.date_format(order.sale_closes_at.astimezone(PARIS).date(), "DATE_FORMAT")
         return Eligibility(False, _(
-            "La vente a été finalisée le %(date)s, six semaines après l'achat : il n'est plus possible de faire "
-            "une réclamation."
-        ) % {"date": closed_on})
+            "La vente a été finalisée le %(date)s, %(weeks)s semaines après l'achat : il n'est plus possible de "
+            "faire une réclamation."
+        ) % {"date": closed_on, "weeks": settings.SALE_CLOSES_AFTER_WEEKS})
     if open_claim_exists is None:
         open_claim_exists = Claim.objects.filter(order=order, status__in=Claim.OPEN_STATUSES).exists()
     if open_claim_exists:

@@ -7,6 +7,7 @@ last step, with the token the wizard drew on its first page, so that a second su
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -20,7 +21,7 @@ from formtools.wizard.views import SessionWizardView
 from orders.selectors import access_order
 
 from .business_days import business_deadline
-from .domain import SELLER_BUSINESS_DAYS, ClaimActionError, claim_open
+from .domain import ClaimActionError, claim_open
 from .eligibility import claim_eligibility
 from .models import Claim
 from .photos import process_uploads
@@ -302,7 +303,7 @@ class ClaimWizardView(SessionWizardView):
             "items": list(items) if items is not None else [],
             "received_reference": details.get("received_reference", ""),
             "description": details.get("description", ""),
-            "deadline": business_deadline(self.now, SELLER_BUSINESS_DAYS),
+            "deadline": business_deadline(self.now, settings.CLAIM_SELLER_BUSINESS_DAYS),
             "asks_photos": PHOTOS in steps,
         }
 

@@ -9,7 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-SALE_CLOSES_AFTER = timedelta(weeks=6)
+
+
+def sale_closes_after() -> timedelta:
+    """How long after the purchase a sale with no open claim is finalized (setting SALE_CLOSES_AFTER_WEEKS)."""
+    return timedelta(weeks=settings.SALE_CLOSES_AFTER_WEEKS)
 
 
 class AccountPreferences(models.Model):
@@ -181,7 +185,7 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs):
         if self.purchased_at and not self.finalizes_at:
-            self.finalizes_at = self.purchased_at + SALE_CLOSES_AFTER
+            self.finalizes_at = self.purchased_at + sale_closes_after()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -203,7 +207,7 @@ class Order(models.Model):
 
     @property
     def sale_closes_at(self):
-        return self.purchased_at + SALE_CLOSES_AFTER
+        return self.purchased_at + sale_closes_after()
 
     @property
     def is_finalized(self):

@@ -7,7 +7,9 @@ from django.utils.formats import date_format, time_format
 from playwright.sync_api import expect
 
 from claims.business_days import business_deadline
-from claims.domain import EXTENDED_BUSINESS_DAYS, claim_open
+from django.conf import settings
+
+from claims.domain import claim_open
 from claims.models import Claim, Proposal
 from orders.models import Order
 
@@ -31,7 +33,7 @@ def test_seller_extends_once_then_proves_the_shipment_and_the_buyer_gets_the_rec
                               status=Order.Status.SHIPPED)
     claim = claim_open(order=order, buyer=alice, reason=Claim.Reason.NOT_RECEIVED, now=timezone.now(),
                        description="Le colis n'est jamais arrivé au point relais.")
-    extended = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
+    extended = business_deadline(claim.opened_at, settings.CLAIM_EXTENDED_BUSINESS_DAYS)
     assert extended > claim.seller_deadline
 
     seller = page
