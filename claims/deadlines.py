@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef
 
+from orders import payments
 from orders.models import Order
 
 from . import batch_acts, notifications
@@ -31,10 +32,12 @@ class SweepResult:
     finalized: int = 0
     emails_sent: int = 0
     uploads_purged: int = 0
+    refunds_paid: int = 0
 
     @property
     def total(self) -> int:
-        return self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+        return (self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+                + self.refunds_paid)
 
 
 @dataclass
@@ -115,6 +118,11 @@ def purge_abandoned_uploads(*, now: datetime) -> int:
     return purge_abandoned_wizard_files(now=now)
 
 
+def retry_refunds(*, now: datetime) -> int:
+    """Card refunds never handed to a worker, or whose provider failed and is due again."""
+    return payments.refunds_retry_due(now=now)
+
+
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     result = SweepResult(
@@ -123,6 +131,7 @@ def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
         finalized=finalize_orders(now=now, batch_size=batch_size),
         emails_sent=send_stale_emails(now=now),
         uploads_purged=purge_abandoned_uploads(now=now),
+        refunds_paid=retry_refunds(now=now),
     )
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)

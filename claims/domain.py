@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.models import Order
+from orders import payments
+from orders.models import Order, Refund
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
@@ -194,12 +195,13 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
     if not claim.is_with_seller:
         raise ClaimActionError(_("Vous ne pouvez plus faire de proposition : la réclamation est « %(status)s ».")
                                % {"status": claim.get_status_display()})
-    total = claim.order.total
+    remainder = payments.refundable_remainder(claim.order)
+    if kind in (Proposal.Kind.PARTIAL_REFUND, Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND) and remainder <= 0:
+        raise ClaimActionError(_("Cette commande a déjà été remboursée en totalité."))
     if kind == Proposal.Kind.PARTIAL_REFUND:
-        if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+        _check_amount(amount, remainder)
     elif kind in (Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND):
-        amount = total
+        amount = remainder
     elif kind == Proposal.Kind.SHIPMENT_PROOF:
         if claim.reason != Claim.Reason.NOT_RECEIVED:
             raise ClaimActionError(_("La preuve d'expédition ne concerne que les colis non reçus."))
@@ -221,6 +223,25 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
     return proposal
 
 
+def _check_amount(amount: Decimal | None, remainder: Decimal) -> None:
+    """A refund amount above 0 and within what remains to refund on the order (after earlier refunds)."""
+    if amount is None or amount <= 0 or amount > remainder:
+        raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €, ce qui reste à "
+                                 "rembourser sur la commande.") % {"total": formats.number_format(remainder, 2)})
+
+
+def _create_refund(claim: Claim, *, amount: Decimal, destination: str | None, now: datetime) -> Refund:
+    """The refund an act decides, in the act's own transaction; a refused refund undoes the act."""
+    destination = destination or payments.default_destination(claim.order, amount)
+    try:
+        return payments.refund_create(order=claim.order, claim=claim, amount=amount, destination=destination, now=now)
+    except payments.RefundError as error:
+        raise ClaimActionError(error.message) from None
+
+
+REFUND_PROPOSALS = (Proposal.Kind.PARTIAL_REFUND, Proposal.Kind.FULL_REFUND)
+
+
 def _pending_proposal(claim: Claim, proposal_id: int) -> Proposal:
     proposal = claim.proposals.select_for_update().filter(pk=proposal_id).first()
     if proposal is None:
@@ -232,17 +253,24 @@ def _pending_proposal(claim: Claim, proposal_id: int) -> Proposal:
 
 
 @transaction.atomic
-def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime) -> Claim:
-    """The buyer accepts the seller's proposal: the claim is settled and both parties are told."""
+def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime, refund_to: str | None = None) -> Claim:
+    """The buyer accepts the seller's proposal: the claim is settled (a refund made) and both parties are told.
+
+    `refund_to` is where a refund goes (card or porte-monnaie) when both are possible; by default the card.
+    """
     claim = _locked(claim_id)
     _require_role(claim, buyer, ClaimMessage.Role.BUYER)
     if not claim.is_with_seller:
         raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
                                % {"status": claim.get_status_display()})
     proposal = _pending_proposal(claim, proposal_id)
+    if refund_to is not None and refund_to not in Refund.Destination.values:
+        raise ClaimActionError(_("Choisissez où recevoir le remboursement."))
     _move(claim, Status.SETTLED, closed_at=now)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ACCEPTED, answered_at=now)
     _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=Proposal.Kind(proposal.kind).label)
+    if proposal.kind in REFUND_PROPOSALS:
+        _create_refund(claim, amount=proposal.amount, destination=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
     return claim
 
@@ -357,7 +385,7 @@ def claim_assign(*, claim_id: int, agent, now: datetime) -> Claim:
 
 @transaction.atomic
 def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datetime,
-                 amount: Decimal | None = None) -> Claim:
+                 amount: Decimal | None = None, refund_to: str | None = None) -> Claim:
     """An agent decides the outcome with a written reason; both parties are told."""
     claim = _locked(claim_id)
     if not agent.is_staff:
@@ -366,16 +394,20 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
         raise ClaimActionError(_("Choisissez une décision."))
     if not reason.strip():
         raise ClaimActionError(_("Écrivez le motif de la décision : les deux parties le liront."))
-    total = claim.order.total
+    remainder = payments.refundable_remainder(claim.order)
     if decision == Claim.Decision.REFUND_PARTIAL:
-        if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+        _check_amount(amount, remainder)
     elif decision == Claim.Decision.REFUND_FULL:
-        amount = total
+        if remainder <= 0:
+            raise ClaimActionError(_("Cette commande a déjà été remboursée en totalité."))
+        amount = remainder
     else:
         amount = None
     _move(claim, Status.DECIDED, closed_at=now, decision=decision, decision_amount=amount,
           decision_reason=reason.strip(), assigned_to=claim.assigned_to or agent)
     _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=Claim.Decision(decision).label)
+    if amount is not None:
+        # An agent's refund goes back to the original payment method when it can, else to the porte-monnaie.
+        _create_refund(claim, amount=amount, destination=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.DECIDED, claim=claim, now=now)
     return claim

@@ -3,7 +3,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from orders.payments import refundable_remainder
 
 from .models import Claim, ClaimMessage, Proposal
 from .photos import MultipleImageField
@@ -59,13 +62,16 @@ class ProposalForm(forms.Form):
         kinds = [(value, label) for value, label in Proposal.Kind.choices
                  if value != Proposal.Kind.SHIPMENT_PROOF or claim.reason == Claim.Reason.NOT_RECEIVED]
         self.fields["kind"].choices = kinds
-        total = claim.order.total
+        # What remains to refund on the order, after earlier refunds (the total when there were none).
+        total = refundable_remainder(claim.order)
+        shown = formats.number_format(total, 2)
         self.fields["amount"].max_value = total
         self.fields["amount"].validators.append(MaxValueValidator(
-            total, message=_("Le montant ne peut pas dépasser %(total)s €, le total de la commande.") % {"total": total}))
+            total, message=_("Le montant ne peut pas dépasser %(total)s €, ce qui reste à rembourser sur la "
+                             "commande.") % {"total": shown}))
         self.fields["amount"].widget.attrs.update({"max": total, "step": "0.01", "min": "0.01"})
-        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s €, le total de la commande.") % {
-            "total": total}
+        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s €, ce qui reste à rembourser sur "
+                                            "la commande.") % {"total": shown}
 
     def clean(self):
         cleaned = super().clean()

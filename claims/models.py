@@ -146,6 +146,8 @@ class ClaimEvent(models.Model):
         TAKEN_OVER = "taken_over", _("Pris en charge par le service client Rakuten")
         ASSIGNED = "assigned", _("Dossier attribué à un conseiller")
         DECIDED = "decided", _("Décision du service client")
+        REFUND = "refund", _("Remboursement prévu")
+        REFUND_PAID = "refund_paid", _("Remboursement effectué")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("étape"), max_length=16, choices=Kind.choices)
@@ -293,6 +295,7 @@ class Notification(models.Model):
         TAKEN_OVER = "taken_over", _("Le service client Rakuten prend le relais")
         DECIDED = "decided", _("Décision du service client")
         ORDER_MESSAGE = "order_message", _("Nouveau message sur une commande")
+        REFUND_PAID = "refund_paid", _("Remboursement effectué")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("À envoyer")

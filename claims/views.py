@@ -3,6 +3,7 @@
 Every action loads the claim through access_claim (404 for non-parties), checks its form and calls
 claims.domain, which alone decides whether the act still applies.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
+from orders.models import Refund
+from orders.payments import refund_destinations
 from rakuten_portal.private_files import serve_private_file
 
 from . import domain
@@ -50,8 +53,16 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "propose": is_seller and claim.is_with_seller,
         "extend": is_seller and claim.may_extend and now <= claim.seller_deadline,
     }
+    refund_choices = []
+    if can["accept"] and pending.kind in domain.REFUND_PROPOSALS:
+        labels = {Refund.Destination.CARD: _("Sur mon moyen de paiement d'origine (sous %(days)s jours ouvrés)")
+                  % {"days": settings.REFUND_CARD_BUSINESS_DAYS},
+                  Refund.Destination.WALLET: _("Sur mon porte-monnaie Rakuten (immédiat)")}
+        refund_choices = [(value, labels[value]) for value in refund_destinations(claim.order, pending.amount)]
     return {
         "claim": claim,
+        "refunds": list(claim.refunds.all()),
+        "refund_choices": refund_choices,
         "order": claim.order,
         "role": role,
         "is_buyer": is_buyer,
@@ -161,7 +172,8 @@ def claim_propose_post(request, pk):
 def claim_accept_post(request, pk, proposal_pk):
     claim = access_claim(request.user, pk)
     try:
-        domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, now=timezone.now())
+        domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, now=timezone.now(),
+                            refund_to=request.POST.get("refund_to") or None)
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
     messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))

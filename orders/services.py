@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .models import Order, OrderLine, OrderMessage, TrackingEvent
 from .models import sale_closes_after
+from .payouts import payout_create
 from .numbering import ORDER_PREFIX, next_numbers
 
 
@@ -25,6 +26,7 @@ def order_create(*, buyer, seller, lines, purchased_at=None, **fields) -> Order:
         for listing, quantity in lines
     )
     TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.PLACED, at=purchased_at)
+    payout_create(order=order)
     return order
 
 

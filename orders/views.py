@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .models import AccountPreferences
 from .pagination import CappedCountPaginator
 from .selectors import access_order, orders_bought_by, orders_sold_by
+from .wallet import wallet_balance, wallet_entries
 
 PAGE_SIZE = 20
 
@@ -21,6 +22,20 @@ class HomeView(TemplateView):
 
 class AccountView(LoginRequiredMixin, TemplateView):
     template_name = "orders/account.html"
+
+
+class WalletView(LoginRequiredMixin, ListView):
+    """Mon porte-monnaie: the balance (the ledger's sum) and the history, newest first."""
+
+    template_name = "orders/wallet.html"
+    context_object_name = "entries"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return wallet_entries(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "balance": wallet_balance(self.request.user)}
 
 
 class _OrderListView(LoginRequiredMixin, ListView):
