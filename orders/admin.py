@@ -34,7 +34,7 @@ from .models import (
 )
 from .numbering import ORDER_PREFIX, next_numbers, number_pattern
 from .payments import RefundError, refund_mark_paid
-from .payouts import PayoutError, payout_mark_paid
+from .payouts import PayoutError, payout_mark_paid, payout_sync
 
 # Below this many rows an exact COUNT(*) is cheap; above it the planner's estimate is good enough for paging.
 EXACT_COUNT_UP_TO = 100_000
@@ -150,6 +150,7 @@ class OrderAdmin(admin.ModelAdmin):
         if total != order.total:
             Order.objects.filter(pk=order.pk).update(total=total)
             order.total = total
+        payout_sync(order=order)
         if not change and not order.tracking_events.exists():
             # Like an order placed on the site, its timeline starts with the purchase.
             TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at)

@@ -423,3 +423,7 @@ class Payout(models.Model):
     @property
     def is_held(self):
         return self.status == self.Status.HELD
+
+    @property
+    def is_to_pay(self):
+        return self.status == self.Status.TO_PAY

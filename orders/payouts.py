@@ -31,6 +31,18 @@ def payout_create(*, order: Order) -> Payout:
     return Payout.objects.create(order=order, seller_id=order.seller_id, amount=order.total)
 
 
+def payout_sync(*, order: Order) -> Payout:
+    """After an agent edits an order in the admin: its payout exists and, while held, follows the total."""
+    from .payments import refundable_remainder
+
+    payout, created = Payout.objects.get_or_create(
+        order=order, defaults={"seller_id": order.seller_id, "amount": order.total})
+    if not created and payout.is_held:
+        Payout.objects.filter(pk=payout.pk, status=Payout.Status.HELD).update(
+            amount=max(refundable_remainder(order), Decimal("0.00")), seller_id=order.seller_id)
+    return payout
+
+
 def payouts_release(*, order_ids, now: datetime) -> int:
     """Move the payouts of finalized orders from held to be paid (compare-and-set); how many moved."""
     return Payout.objects.filter(order_id__in=list(order_ids), status=Payout.Status.HELD,
@@ -42,6 +54,11 @@ def _open_claim():
     from claims.models import Claim
 
     return Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)
+
+
+def may_confirm_receipt(order: Order, *, open_claim=None) -> bool:
+    """Whether the order page offers "Tout est OK": shipped or delivered, not finalized, no claim open."""
+    return order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED) and open_claim is None
 
 
 def order_confirm_receipt(*, order_id: int, buyer, now: datetime) -> bool:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("mon-compte/ventes/", views.SaleListView.as_view(), name="sales"),
     path("mon-compte/porte-monnaie/", views.WalletView.as_view(), name="wallet"),
     path("commandes/<str:number>/", views.OrderDetailView.as_view(), name="detail"),
+    path("commandes/<str:number>/tout-est-ok/", views.confirm_receipt, name="confirm_receipt"),
 ]

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import Listing, Order, OrderLine, SellerProfile, TrackingEvent
+from orders.models import Listing, Order, OrderLine, Payout, SellerProfile, TrackingEvent
 from orders.numbering import ORDER_PREFIX, next_numbers
 from orders.services import order_create, order_mark_delivered, order_mark_shipped
 
@@ -186,4 +186,10 @@ class Command(BaseCommand):
                 ], batch_size=2000)
                 TrackingEvent.objects.bulk_create([
                     TrackingEvent(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at) for order in created
+                ], batch_size=2000)
+                Payout.objects.bulk_create([
+                    Payout(order=order, seller_id=order.seller_id, amount=order.total,
+                           status=Payout.Status.TO_PAY if order.status == Order.Status.FINALIZED else Payout.Status.HELD,
+                           released_at=order.finalized_at)
+                    for order in created
                 ], batch_size=2000)
