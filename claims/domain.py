@@ -18,7 +18,7 @@ from orders.models import Order, Refund
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
-from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 from .notifications import notify
 
 Status = Claim.Status
@@ -26,6 +26,8 @@ Status = Claim.Status
 ALLOWED = {
     Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT},
     Status.WITH_SUPPORT: {Status.DECIDED, Status.WITHDRAWN},
+    # An appeal (claims/appeals.py), once: the next decision is final.
+    Status.DECIDED: {Status.WITH_SUPPORT},
 }
 
 
@@ -405,7 +407,10 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
         amount = None
     _move(claim, Status.DECIDED, closed_at=now, decision=decision, decision_amount=amount,
           decision_reason=reason.strip(), assigned_to=claim.assigned_to or agent)
-    _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=Claim.Decision(decision).label)
+    if claim.is_appealed:
+        Appeal.objects.filter(claim=claim, decided_at__isnull=True).update(decided_at=now)
+    _event(claim, ClaimEvent.Kind.APPEAL_DECIDED if claim.is_appealed else ClaimEvent.Kind.DECIDED, now=now,
+           actor=agent, detail=Claim.Decision(decision).label)
     if amount is not None:
         # An agent's refund goes back to the original payment method when it can, else to the porte-monnaie.
         _create_refund(claim, amount=amount, destination=refund_to, now=now)

@@ -100,3 +100,17 @@ class WithdrawForm(forms.Form):
 class OrderMessageForm(forms.Form):
     body = forms.CharField(label=_("Votre message"), max_length=BODY_MAX, widget=_textarea(3),
                            error_messages={"required": _("Écrivez votre message.")})
+
+
+class SupportReasonForm(forms.Form):
+    """Why the buyer calls support early, or why the seller refuses the claim."""
+
+    reason = forms.CharField(label=_("Votre motif"), max_length=BODY_MAX, widget=_textarea(3),
+                             error_messages={"required": _("Indiquez votre motif.")})
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("Pourquoi contestez-vous la décision ?"), max_length=BODY_MAX, widget=_textarea(4),
+                             error_messages={"required": _("Expliquez pourquoi vous contestez la décision.")})
+    photos = MultipleImageField(label=_("Pièces jointes (facultatif)"), required=False, allow_pdf=True,
+                                help_text=_("Photos (JPEG, PNG, WebP) ou PDF."))

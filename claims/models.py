@@ -67,6 +67,10 @@ class Claim(models.Model):
         verbose_name=_("agent"), limit_choices_to={"is_staff": True},
     )
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # Support stepped in early: the buyer asked for it, or the seller refused the claim outright.
+    support_requested_at = models.DateTimeField(_("service client appelé le"), null=True, blank=True)
+    seller_refused_at = models.DateTimeField(_("refusée par le vendeur le"), null=True, blank=True)
+    appealed_at = models.DateTimeField(_("décision contestée le"), null=True, blank=True)
     withdraw_reason = models.CharField(_("raison de l'annulation"), max_length=16, choices=WithdrawReason.choices, blank=True)
     decision = models.CharField(_("décision"), max_length=16, choices=Decision.choices, blank=True)
     decision_amount = models.DecimalField(_("montant remboursé"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -123,6 +127,10 @@ class Claim(models.Model):
         return not self.is_open
 
     @property
+    def is_appealed(self):
+        return self.appealed_at is not None
+
+    @property
     def may_extend(self):
         """A guaranteed "not received" claim may have its deadline extended once."""
         return (
@@ -148,6 +156,10 @@ class ClaimEvent(models.Model):
         DECIDED = "decided", _("Décision du service client")
         REFUND = "refund", _("Remboursement prévu")
         REFUND_PAID = "refund_paid", _("Remboursement effectué")
+        SUPPORT_ASKED = "support_asked", _("Intervention du service client demandée")
+        SELLER_REFUSED = "seller_refused", _("Réclamation refusée par le vendeur")
+        APPEALED = "appealed", _("Décision contestée")
+        APPEAL_DECIDED = "appeal_decided", _("Décision définitive après contestation")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("étape"), max_length=16, choices=Kind.choices)
@@ -165,7 +177,7 @@ class ClaimEvent(models.Model):
         constraints = [
             # A claim is taken over and decided once, whatever runs twice.
             models.UniqueConstraint(
-                fields=["claim", "kind"], condition=Q(kind__in=["opened", "taken_over", "decided", "extended"]),
+                fields=["claim", "kind"], condition=Q(kind__in=["opened", "taken_over", "decided", "extended", "appealed", "appeal_decided"]),
                 name="claimevent_once_per_claim",
             ),
         ]
@@ -244,6 +256,32 @@ class Proposal(models.Model):
         return self.status == self.Status.PENDING
 
 
+class Appeal(models.Model):
+    """A party contests an agent's decision, once: the claim goes back to the queue; the next decision is final."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="appeal")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("rôle"), max_length=8, choices=ClaimMessage.Role.choices)
+    reason = models.TextField(_("motif de la contestation"), max_length=5000)
+    created_at = models.DateTimeField(_("contestée le"))
+    # The first decision, kept as it was, since the claim's own fields will hold the final one.
+    first_decision = models.CharField(_("première décision"), max_length=16, choices=Claim.Decision.choices)
+    first_decision_amount = models.DecimalField(_("montant de la première décision"), max_digits=10, decimal_places=2,
+                                                null=True, blank=True)
+    first_decision_reason = models.TextField(_("motif de la première décision"), blank=True)
+    first_decided_at = models.DateTimeField(_("première décision le"))
+    first_agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("conseiller de la première décision"))
+    decided_at = models.DateTimeField(_("décision définitive le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contestation")
+        verbose_name_plural = _("contestations")
+
+    def __str__(self):
+        return f"{self.claim_id} ({self.get_role_display()})"
+
+
 def attachment_path(instance, filename):
     """Random names, so that a path says nothing and cannot be guessed."""
     from .photos import random_name
@@ -296,6 +334,9 @@ class Notification(models.Model):
         DECIDED = "decided", _("Décision du service client")
         ORDER_MESSAGE = "order_message", _("Nouveau message sur une commande")
         REFUND_PAID = "refund_paid", _("Remboursement effectué")
+        SUPPORT_ASKED = "support_asked", _("Le service client Rakuten est appelé à intervenir")
+        SELLER_REFUSED = "seller_refused", _("Le vendeur refuse la réclamation")
+        APPEALED = "appealed", _("Décision contestée")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("À envoyer")

@@ -19,10 +19,10 @@ from orders.models import Refund
 from orders.payments import refund_destinations
 from rakuten_portal.private_files import serve_private_file
 
-from . import domain
+from . import appeals, domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
-from .forms import ClaimMessageForm, DeclineForm, ProposalForm, WithdrawForm
-from .models import ClaimMessage, Notification, Proposal
+from .forms import AppealForm, ClaimMessageForm, DeclineForm, ProposalForm, SupportReasonForm, WithdrawForm
+from .models import Appeal, ClaimMessage, Notification, Proposal
 from .notifications import mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
@@ -38,7 +38,8 @@ from .templatetags.claim_tags import deadline_of
 TEMPLATE = "claims/claim_detail.html"
 
 
-def claim_page_context(request, claim, *, message_form=None, proposal_form=None) -> dict:
+def claim_page_context(request, claim, *, message_form=None, proposal_form=None, support_form=None,
+                       refuse_form=None, appeal_form=None) -> dict:
     """Everything the claim page shows, with the forms of the actions this user may take now."""
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
@@ -52,6 +53,9 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "withdraw": is_buyer and claim.is_open,
         "propose": is_seller and claim.is_with_seller,
         "extend": is_seller and claim.may_extend and now <= claim.seller_deadline,
+        "ask_support": is_buyer and claim.is_with_seller and appeals.may_ask_support(claim),
+        "refuse": is_seller and claim.is_with_seller,
+        "appeal": (is_buyer or is_seller) and appeals.may_appeal(claim, now),
     }
     refund_choices = []
     if can["accept"] and pending.kind in domain.REFUND_PROPOSALS:
@@ -63,6 +67,11 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "claim": claim,
         "refunds": list(claim.refunds.all()),
         "refund_choices": refund_choices,
+        "appeal": Appeal.objects.filter(claim=claim).first() if claim.is_appealed else None,
+        "appeal_until": appeals.appeal_deadline(claim),
+        "support_form": support_form or SupportReasonForm(),
+        "refuse_form": refuse_form or SupportReasonForm(),
+        "appeal_form": appeal_form or AppealForm(),
         "order": claim.order,
         "role": role,
         "is_buyer": is_buyer,
@@ -221,6 +230,57 @@ def claim_extend_post(request, pk):
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
     messages.success(request, _("Le délai est prolongé. L'acheteur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_ask_support_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = SupportReasonForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, support_form=form)
+    try:
+        appeals.claim_ask_support(claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"],
+                                  now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Le service client Rakuten prend le relais. Le vendeur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_refuse_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = SupportReasonForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, refuse_form=form)
+    try:
+        appeals.claim_seller_refuse(claim_id=claim.pk, seller_user=request.user, reason=form.cleaned_data["reason"],
+                                    now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Vous avez refusé la réclamation : le service client Rakuten la prend en charge."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_appeal_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = AppealForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(request, claim, appeal_form=form)
+    files = _uploads(form, "photos", allow_pdf=True)
+    if files is None:
+        return _form_errors(request, claim, appeal_form=form)
+    try:
+        appeals.claim_appeal(claim_id=claim.pk, user=request.user, reason=form.cleaned_data["reason"],
+                             attachments=files, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Votre contestation est enregistrée : un autre conseiller réexamine le dossier."))
     return _back(claim)
 
 
