@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from orders import payments
 from orders.models import Order
 
-from . import batch_acts, notifications
+from . import batch_acts, notifications, returns
 from .models import Claim, Notification
 
 logger = logging.getLogger(__name__)
@@ -33,11 +33,14 @@ class SweepResult:
     emails_sent: int = 0
     uploads_purged: int = 0
     refunds_paid: int = 0
+    returns_reminded: int = 0
+    returns_lapsed: int = 0
+    returns_taken_over: int = 0
 
     @property
     def total(self) -> int:
         return (self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
-                + self.refunds_paid)
+                + self.refunds_paid + self.returns_reminded + self.returns_lapsed + self.returns_taken_over)
 
 
 @dataclass
@@ -127,6 +130,10 @@ def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     result = SweepResult(
         taken_over=take_over_overdue(now=now, batch_size=batch_size),
+        # Returns before finalization: a return lapsed or taken over this instant changes what may finalize.
+        returns_taken_over=_drain(returns.returns_take_over_due, now=now, batch_size=batch_size),
+        returns_lapsed=_drain(returns.returns_lapse_due, now=now, batch_size=batch_size),
+        returns_reminded=_drain(returns.returns_remind_due, now=now, batch_size=batch_size),
         reminded=send_reminders(now=now, batch_size=batch_size),
         finalized=finalize_orders(now=now, batch_size=batch_size),
         emails_sent=send_stale_emails(now=now),

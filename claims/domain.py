@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders import payments
-from orders.models import Order, Refund
+from orders.models import Order, Refund, SellerProfile
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
@@ -24,7 +24,9 @@ from .notifications import notify
 Status = Claim.Status
 
 ALLOWED = {
-    Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT},
+    Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT, Status.RETURNING},
+    # A return in progress (claims/returns.py): refunded or exchanged, abandoned, or taken over by support.
+    Status.RETURNING: {Status.SETTLED, Status.RETURN_LAPSED, Status.WITH_SUPPORT, Status.WITHDRAWN},
     Status.WITH_SUPPORT: {Status.DECIDED, Status.WITHDRAWN},
     # An appeal (claims/appeals.py), once: the next decision is final.
     Status.DECIDED: {Status.WITH_SUPPORT},
@@ -117,7 +119,8 @@ def save_attachments(*, claim: Claim, files, uploaded_by, message=None, proposal
 
 
 def claim_open(*, order: Order, buyer, reason: str, description: str, now: datetime, items=(), other_kind: str = "",
-               received_reference: str = "", photos=(), submission_token=None) -> Claim:
+               received_reference: str = "", photos=(), submission_token=None, wanted_outcome: str = "",
+               sworn_not_received: bool = False) -> Claim:
     """Open a claim with its photos, store the seller's deadline and tell the seller."""
     # The token is matched with its buyer: a token seen elsewhere must never hand out someone else's claim.
     if submission_token is not None:
@@ -138,10 +141,16 @@ def claim_open(*, order: Order, buyer, reason: str, description: str, now: datet
             raise ClaimActionError(eligibility.message or (window.message if window else _("Motif inconnu.")))
         if reason == Claim.Reason.OTHER and not other_kind:
             raise ClaimActionError(_("Précisez la nature du problème."))
+        if eligibility.reasons[reason].sworn_statement and not sworn_not_received:
+            raise ClaimActionError(_("Le transporteur indique une livraison : certifiez que vous n'avez pas reçu "
+                                     "le colis pour continuer."))
+        if wanted_outcome and wanted_outcome not in Claim.WantedOutcome.values:
+            raise ClaimActionError(_("Choisissez la solution que vous souhaitez."))
         deadline = business_deadline(now, settings.CLAIM_SELLER_BUSINESS_DAYS)
         claim = Claim(
             order=order, buyer=buyer, seller=order.seller, reason=reason, other_kind=other_kind if reason == Claim.Reason.OTHER else "",
             description=description, received_reference=received_reference, has_guarantee=order.has_guarantee,
+            wanted_outcome=wanted_outcome or "", sworn_not_received=bool(sworn_not_received),
             opened_at=now, seller_deadline=deadline, reminder_at=reminder_time(deadline),
         )
         if submission_token is not None:
@@ -190,7 +199,8 @@ def claim_add_note(*, claim_id: int, agent, body: str, now: datetime) -> ClaimMe
 
 @transaction.atomic
 def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amount: Decimal | None = None,
-                  carrier: str = "", tracking_number: str = "", message: str = "", receipt=()) -> Proposal:
+                  carrier: str = "", tracking_number: str = "", message: str = "", receipt=(),
+                  return_address: str = "", return_postage: str = "") -> Proposal:
     """Record the seller's proposal (replacing a pending one) and tell the buyer."""
     claim = _locked(claim_id)
     _require_role(claim, seller_user, ClaimMessage.Role.SELLER)
@@ -214,10 +224,26 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
         amount = None
     else:
         raise ClaimActionError(_("Proposition inconnue."))
+    if kind in (Proposal.Kind.RETURN_REFUND, Proposal.Kind.EXCHANGE):
+        return_address = (return_address or "").strip() or claim.seller.return_address.strip()
+        if not return_address:
+            raise ClaimActionError(_("Indiquez l'adresse à laquelle l'acheteur doit renvoyer l'article."))
+        if len(return_address) > 500:
+            raise ClaimActionError(_("L'adresse de retour est trop longue (500 caractères au plus)."))
+        # The page always asks; a caller that does not say means the seller pays, as for a faulty item.
+        return_postage = return_postage or "seller"
+        if return_postage not in ("seller", "buyer"):
+            raise ClaimActionError(_("Indiquez qui paie les frais de retour."))
+        if return_address != claim.seller.return_address:
+            # The address is kept on the seller's profile for their next returns.
+            SellerProfile.objects.filter(pk=claim.seller_id).update(return_address=return_address)
+    else:
+        return_address, return_postage = "", ""
     claim.proposals.filter(status=Proposal.Status.PENDING).update(status=Proposal.Status.SUPERSEDED, answered_at=now)
     proposal = Proposal.objects.create(
         claim=claim, kind=kind, amount=amount, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
-        message=message.strip(), created_by=seller_user, created_at=now,
+        message=message.strip(), created_by=seller_user, created_at=now, return_address=return_address,
+        return_postage=return_postage,
     )
     save_attachments(claim=claim, files=receipt, uploaded_by=seller_user, proposal=proposal)
     _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=Proposal.Kind(proposal.kind).label)
@@ -268,11 +294,20 @@ def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime, refun
     proposal = _pending_proposal(claim, proposal_id)
     if refund_to is not None and refund_to not in Refund.Destination.values:
         raise ClaimActionError(_("Choisissez où recevoir le remboursement."))
-    _move(claim, Status.SETTLED, closed_at=now)
+    if proposal.needs_return:
+        if refund_to and proposal.amount and refund_to not in payments.refund_destinations(claim.order, proposal.amount):
+            raise ClaimActionError(_("Ce remboursement ne peut pas être fait sur ce moyen de paiement."))
+        _move(claim, Status.RETURNING)
+    else:
+        _move(claim, Status.SETTLED, closed_at=now)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ACCEPTED, answered_at=now)
     _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=Proposal.Kind(proposal.kind).label)
     if proposal.kind in REFUND_PROPOSALS:
         _create_refund(claim, amount=proposal.amount, destination=refund_to, now=now)
+    elif proposal.needs_return:
+        from .returns import return_open
+
+        return_open(claim=claim, proposal=proposal, refund_to=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
     return claim
 

@@ -53,12 +53,19 @@ class ProposalForm(forms.Form):
     carrier = forms.CharField(label=_("Transporteur"), required=False, max_length=60)
     tracking_number = forms.CharField(label=_("Numéro de suivi"), required=False, max_length=60)
     receipt = MultipleImageField(label=_("Justificatif de dépôt (image ou PDF)"), required=False, allow_pdf=True)
+    return_address = forms.CharField(
+        label=_("Adresse de retour"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text=_("Retour ou échange : où l'acheteur renvoie l'article. Elle est gardée pour vos prochains retours."))
+    return_postage = forms.ChoiceField(label=_("Frais de retour"), required=False, widget=forms.RadioSelect,
+                                       choices=[("seller", _("à ma charge")), ("buyer", _("à la charge de l'acheteur"))])
     message = forms.CharField(label=_("Message à l'acheteur (facultatif)"), required=False, max_length=BODY_MAX,
                               widget=_textarea(3))
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.claim = claim
+        self.fields["return_address"].initial = claim.seller.return_address
         kinds = [(value, label) for value, label in Proposal.Kind.choices
                  if value != Proposal.Kind.SHIPMENT_PROOF or claim.reason == Claim.Reason.NOT_RECEIVED]
         self.fields["kind"].choices = kinds
@@ -78,6 +85,11 @@ class ProposalForm(forms.Form):
         kind = cleaned.get("kind")
         if kind == Proposal.Kind.PARTIAL_REFUND and cleaned.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("Indiquez le montant du remboursement partiel."))
+        if kind in (Proposal.Kind.RETURN_REFUND, Proposal.Kind.EXCHANGE):
+            if not cleaned.get("return_address", "").strip() and "return_address" not in self.errors:
+                self.add_error("return_address", _("Indiquez l'adresse à laquelle l'acheteur doit renvoyer l'article."))
+            if not cleaned.get("return_postage"):
+                self.add_error("return_postage", _("Indiquez qui paie les frais de retour."))
         if kind == Proposal.Kind.SHIPMENT_PROOF:
             if not cleaned.get("carrier", "").strip():
                 self.add_error("carrier", _("Indiquez le transporteur."))
@@ -114,3 +126,13 @@ class AppealForm(forms.Form):
                              error_messages={"required": _("Expliquez pourquoi vous contestez la décision.")})
     photos = MultipleImageField(label=_("Pièces jointes (facultatif)"), required=False, allow_pdf=True,
                                 help_text=_("Photos (JPEG, PNG, WebP) ou PDF."))
+
+
+class ReturnShipmentForm(forms.Form):
+    """The return's (or the replacement's) carrier and tracking number; the domain checks them again."""
+
+    carrier = forms.CharField(label=_("Transporteur"), max_length=60,
+                              error_messages={"required": _("Indiquez le transporteur.")})
+    tracking_number = forms.CharField(label=_("Numéro de suivi"), max_length=60,
+                                      error_messages={"required": _("Indiquez le numéro de suivi."),
+                                                      "max_length": _("Le numéro de suivi fait au plus 60 caractères.")})

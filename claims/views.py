@@ -19,10 +19,18 @@ from orders.models import Refund
 from orders.payments import refund_destinations
 from rakuten_portal.private_files import serve_private_file
 
-from . import appeals, domain
+from . import appeals, domain, returns
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
-from .forms import AppealForm, ClaimMessageForm, DeclineForm, ProposalForm, SupportReasonForm, WithdrawForm
-from .models import Appeal, ClaimMessage, Notification, Proposal
+from .forms import (
+    AppealForm,
+    ClaimMessageForm,
+    DeclineForm,
+    ProposalForm,
+    ReturnShipmentForm,
+    SupportReasonForm,
+    WithdrawForm,
+)
+from .models import Appeal, ClaimMessage, Notification, Proposal, Return
 from .notifications import mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
@@ -39,7 +47,7 @@ TEMPLATE = "claims/claim_detail.html"
 
 
 def claim_page_context(request, claim, *, message_form=None, proposal_form=None, support_form=None,
-                       refuse_form=None, appeal_form=None) -> dict:
+                       refuse_form=None, appeal_form=None, return_form=None) -> dict:
     """Everything the claim page shows, with the forms of the actions this user may take now."""
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
@@ -57,8 +65,14 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "refuse": is_seller and claim.is_with_seller,
         "appeal": (is_buyer or is_seller) and appeals.may_appeal(claim, now),
     }
+    item_return = Return.objects.filter(claim=claim).select_related("proposal").first()
+    if item_return is not None and claim.is_returning:
+        shipped, received = item_return.shipped_at is not None, item_return.received_at is not None
+        can["return_ship"] = is_buyer and not shipped
+        can["return_receive"] = (is_seller or role == ClaimMessage.Role.SUPPORT) and shipped and not received
+        can["replacement"] = is_seller and received and item_return.is_exchange
     refund_choices = []
-    if can["accept"] and pending.kind in domain.REFUND_PROPOSALS:
+    if can["accept"] and (pending.kind in domain.REFUND_PROPOSALS or pending.kind == Proposal.Kind.RETURN_REFUND):
         labels = {Refund.Destination.CARD: _("Sur mon moyen de paiement d'origine (sous %(days)s jours ouvrés)")
                   % {"days": settings.REFUND_CARD_BUSINESS_DAYS},
                   Refund.Destination.WALLET: _("Sur mon porte-monnaie Rakuten (immédiat)")}
@@ -69,6 +83,8 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "refund_choices": refund_choices,
         "appeal": Appeal.objects.filter(claim=claim).first() if claim.is_appealed else None,
         "appeal_until": appeals.appeal_deadline(claim),
+        "item_return": item_return,
+        "return_form": return_form or ReturnShipmentForm(),
         "support_form": support_form or SupportReasonForm(),
         "refuse_form": refuse_form or SupportReasonForm(),
         "appeal_form": appeal_form or AppealForm(),
@@ -169,6 +185,7 @@ def claim_propose_post(request, pk):
             claim_id=claim.pk, seller_user=request.user, kind=data["kind"], amount=data.get("amount"),
             carrier=data.get("carrier", ""), tracking_number=data.get("tracking_number", ""),
             message=data.get("message", ""), receipt=receipt, now=timezone.now(),
+            return_address=data.get("return_address", ""), return_postage=data.get("return_postage", ""),
         )
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
@@ -181,11 +198,15 @@ def claim_propose_post(request, pk):
 def claim_accept_post(request, pk, proposal_pk):
     claim = access_claim(request.user, pk)
     try:
-        domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, now=timezone.now(),
-                            refund_to=request.POST.get("refund_to") or None)
+        accepted = domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user,
+                                       now=timezone.now(), refund_to=request.POST.get("refund_to") or None)
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
-    messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))
+    if accepted.is_returning:
+        messages.success(request, _("Vous avez accepté la proposition : renvoyez l'article à l'adresse indiquée, "
+                                    "puis indiquez son numéro de suivi."))
+    else:
+        messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))
     return _back(claim)
 
 
@@ -281,6 +302,51 @@ def claim_appeal_post(request, pk):
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
     messages.success(request, _("Votre contestation est enregistrée : un autre conseiller réexamine le dossier."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_return_ship_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = ReturnShipmentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, return_form=form)
+    try:
+        returns.return_ship(claim_id=claim.pk, buyer=request.user, carrier=form.cleaned_data["carrier"],
+                            tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Merci : le vendeur est prévenu de l'envoi du retour."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_return_receive_post(request, pk):
+    claim = access_claim(request.user, pk)
+    try:
+        returns.return_confirm_receipt(claim_id=claim.pk, user=request.user, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Réception du retour confirmée. L'acheteur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_replacement_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = ReturnShipmentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, return_form=form)
+    try:
+        returns.return_ship_replacement(claim_id=claim.pk, seller_user=request.user,
+                                        carrier=form.cleaned_data["carrier"],
+                                        tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Envoi du remplacement enregistré : la réclamation est résolue."))
     return _back(claim)
 
 

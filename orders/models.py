@@ -40,6 +40,8 @@ class SellerProfile(models.Model):
     display_name = models.CharField(_("nom affiché"), max_length=80, unique=True)
     kind = models.CharField(_("type de vendeur"), max_length=16, choices=Kind.choices)
     contact_email = models.EmailField(_("e-mail de contact"))
+    # Proposed with every return or exchange; the seller may change it on the proposal form.
+    return_address = models.TextField(_("adresse de retour"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("vendeur")

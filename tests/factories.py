@@ -41,6 +41,7 @@ class SellerFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Vendeur {n}")
     kind = SellerProfile.Kind.PROFESSIONAL
     contact_email = factory.LazyAttribute(lambda seller: seller.user.email)
+    return_address = factory.LazyAttribute(lambda seller: f"{seller.display_name}\n1 rue des Retours\n75002 Paris")
 
 
 class ListingFactory(factory.django.DjangoModelFactory):
@@ -74,6 +75,12 @@ def make_claim(*, order=None, reason="damaged", now: datetime | None = None, des
 
     now = now or timezone.now()
     order = order or make_order(now=now)
+    if reason in ("damaged", "different", "counterfeit") and order.shipped_at is None and order.status == "placed":
+        # The buyer can only judge an item that has left the seller (claims/eligibility.py).
+        from orders.services import order_mark_shipped
+
+        order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A000000000",
+                           at=min(order.purchased_at + timedelta(days=1), now))
     if reason == "other":
         fields.setdefault("other_kind", "other")
     return claim_open(order=order, buyer=order.buyer, reason=reason, description=description, now=now,

@@ -89,9 +89,11 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             users[username] = user
         SellerProfile.objects.get_or_create(user=users["boutique-paris"], defaults=dict(
-            display_name="Boutique Paris", kind=SellerProfile.Kind.PROFESSIONAL, contact_email="contact@boutique-paris.example"))
+            display_name="Boutique Paris", kind=SellerProfile.Kind.PROFESSIONAL, contact_email="contact@boutique-paris.example",
+            return_address="Boutique Paris — Service retours\n18 rue du Faubourg-Saint-Antoine\n75011 Paris"))
         SellerProfile.objects.get_or_create(user=users["marc"], defaults=dict(
-            display_name="Marc D.", kind=SellerProfile.Kind.INDIVIDUAL, contact_email="marc@example.com"))
+            display_name="Marc D.", kind=SellerProfile.Kind.INDIVIDUAL, contact_email="marc@example.com",
+            return_address="Marc D.\n4 impasse des Lilas\n33000 Bordeaux"))
         return users
 
     def ensure_listings(self, users):
