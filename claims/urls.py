@@ -24,5 +24,6 @@ urlpatterns = [
     path("pieces-jointes/<int:pk>/", views.attachment_file, name="attachment"),
     path("pieces-jointes/<int:pk>/miniature/", views.attachment_thumbnail, name="attachment_thumbnail"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("mes-reclamations/", views.MyClaimsView.as_view(), name="mine"),
     path("notifications/lues/", views.notifications_mark_read, name="notifications_read"),
 ]

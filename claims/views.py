@@ -36,7 +36,9 @@ from .photos import process_uploads
 from .selectors import (
     access_claim,
     attachment_visible_to,
+    claim_next_step,
     claim_opening_photos,
+    claims_of_buyer,
     claim_proposals,
     claim_thread,
     claim_timeline,
@@ -366,6 +368,24 @@ def attachment_thumbnail(request, pk):
         raise Http404
     content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
     return serve_private_file(attachment.thumbnail.name, content_type)
+
+
+class MyClaimsView(LoginRequiredMixin, ListView):
+    """Mes réclamations: the buyer's claims, newest first, each with its next step and a badge when it is theirs."""
+
+    template_name = "claims/my_claims.html"
+    context_object_name = "claims"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return claims_of_buyer(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for claim in context["claims"]:
+            claim.next_step = claim_next_step(claim, now)
+        return context
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
