@@ -2,7 +2,7 @@
 
 Eligibility follows the parcel (issue 9, item 2), decided as follows:
 - "damaged", "different" and "counterfeit" need an order that has shipped: before that the buyer cannot judge
-  an item they have not received. The page says so; once shipped it gives the date of shipping.
+  an item they have not received, and the order page says so (the tracking timeline gives the shipping date).
 - "not received" keeps its rule: from the CLAIM_NOT_RECEIVED_AFTER_DAYS-th day after the order. Once the carrier
   marked the order delivered, it needs the buyer's sworn statement ("je certifie ne pas avoir reçu ce colis",
   a checkbox in the wizard, checked again on submit), and it is refused once more than
@@ -113,10 +113,3 @@ def claim_eligibility(*, order: Order, user, now: datetime, open_claim_exists: b
                 sworn_statement=True)
     return Eligibility(True, "", reasons)
 
-
-def shipped_note(order: Order) -> str:
-    """The order page's word on a shipped order: since when the item-related reasons are open."""
-    if order.shipped_at is None:
-        return ""
-    return _("Commande expédiée le %(date)s.") % {
-        "date": formats.date_format(order.shipped_at.astimezone(PARIS).date(), "DATE_FORMAT")}
