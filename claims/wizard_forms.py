@@ -146,13 +146,13 @@ class DetailsForm(forms.Form):
             del self.fields["received_reference"]
         if not needs_sworn_statement:
             del self.fields["sworn_not_received"]
-
-    def clean_wanted_outcome(self):
-        return self.cleaned_data.get("wanted_outcome") or Claim.WantedOutcome.UNSURE
         label, help_text, required = DESCRIPTION_FIELD.get(reason, DESCRIPTION_FIELD[Reason.OTHER])
         description = self.fields["description"]
         description.label, description.help_text, description.required = label, help_text, required
         description.error_messages["required"] = _("Décrivez le problème pour que le vendeur puisse vous répondre.")
+
+    def clean_wanted_outcome(self):
+        return self.cleaned_data.get("wanted_outcome") or Claim.WantedOutcome.UNSURE
 
 
 class PhotosForm(forms.Form):

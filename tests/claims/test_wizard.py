@@ -19,6 +19,7 @@ from claims.business_days import PARIS, business_deadline
 from claims.models import Attachment, Claim, Notification
 from claims.wizard import TMP_FOLDER, purge_abandoned_wizard_files
 from orders.models import Order
+from orders.services import order_mark_shipped
 from tests.factories import ListingFactory, make_claim, make_order
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,15 @@ def messages_of(response):
 def buyer_client(client, roles):
     login(client, roles["buyer"])
     return client
+
+
+@pytest.fixture(autouse=True)
+def _shipped(request):
+    """The item reasons need an order that has shipped (claims/eligibility.py): the roles' order has."""
+    if "roles" in request.fixturenames:
+        roles = request.getfixturevalue("roles")
+        order = roles["order"]
+        order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A1", at=order.purchased_at)
 
 
 # --- each reason end to end ----------------------------------------------------
@@ -482,6 +492,7 @@ def test_wizard_queries_do_not_grow_with_orders_or_lines(client, roles):
     for _ in range(8):
         listing = ListingFactory(seller=roles["seller_profile"])
         OrderLine.objects.create(order=big, listing=listing, title=listing.title, quantity=1, unit_price=listing.price)
+    order_mark_shipped(order=big, carrier="Colissimo", tracking_number="6A2", at=big.purchased_at)
     assert queries_for_first_step(client, big) == first
     assert queries_for_items_step(client, big) == items
 
