@@ -67,10 +67,8 @@ def test_a_return_is_shipped_received_refunded_and_the_payout_released(page, sec
     expect(item_return.get_by_test_id("return-address")).to_contain_text("Service retours")
     form = buyer.get_by_test_id("return-ship-form")
     form.get_by_label("Transporteur").fill("Colissimo")
-    form.get_by_label("Numéro de suivi").fill("6A" + "9" * 70)
-    form.get_by_test_id("return-ship").click()
-    expect(buyer.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
-    form = buyer.get_by_test_id("return-ship-form")
+    # The field stops at 60 characters in the browser too (the server's refusal: tests/claims/test_returns.py).
+    expect(form.get_by_label("Numéro de suivi")).to_have_attribute("maxlength", "60")
     form.get_by_label("Numéro de suivi").fill("6A12345678901")
     form.get_by_test_id("return-ship").click()
     expect(buyer.get_by_test_id("return-steps")).to_contain_text("Colissimo, suivi 6A12345678901")
