@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.agents import is_agent
+
 from .forms import (
     OrderLineAdminForm,
     OrderLineInlineFormSet,
@@ -195,7 +197,7 @@ class _MarkPaidAdmin(admin.ModelAdmin):
         obj = self.get_object(request, str(object_id))
         if obj is None:
             raise Http404
-        if not (request.user.is_staff and request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")):
+        if not (is_agent(request.user) and request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")):
             raise PermissionDenied
         info = self.opts.app_label, self.opts.model_name
         changelist_url = reverse("admin:%s_%s_changelist" % info)

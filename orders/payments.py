@@ -224,7 +224,9 @@ def refund_execute(*, refund_id: int, now: datetime) -> bool:
 
 def refund_mark_paid(*, refund_id: int, agent, reference: str, now: datetime) -> Refund:
     """An agent records that a card refund was paid by hand (the bank's reference); the buyer is told."""
-    if not agent.is_staff:
+    from rakuten_portal.agents import is_agent
+
+    if not is_agent(agent):
         raise RefundError(_("Seuls les conseillers peuvent marquer un remboursement comme effectué."))
     if not reference.strip():
         raise RefundError(_("Indiquez la référence du virement ou de l'opération."))

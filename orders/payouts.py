@@ -89,7 +89,9 @@ def order_confirm_receipt(*, order_id: int, buyer, now: datetime) -> bool:
 
 def payout_mark_paid(*, payout_id: int, agent, reference: str, now: datetime) -> Payout:
     """An agent records that a released payout was transferred to the seller."""
-    if not agent.is_staff:
+    from rakuten_portal.agents import is_agent
+
+    if not is_agent(agent):
         raise PayoutError(_("Seuls les conseillers peuvent marquer un versement comme effectué."))
     if not reference.strip():
         raise PayoutError(_("Indiquez la référence du virement."))
