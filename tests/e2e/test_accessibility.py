@@ -191,6 +191,8 @@ PAGES: dict[str, list[Screen]] = {
         Screen("claim, proposal pending", claim_url("pending_claim")),
         Screen("claim, not received", claim_url("not_received_claim")),
         Screen("notifications", reverse("claims:notifications")),
+        Screen("my claims", reverse("claims:mine")),
+        Screen("wallet", reverse("orders:wallet")),
         Screen("help centre", reverse("helpdesk:index")),
         Screen("contact form", reverse("helpdesk:contact_form")),
         Screen("contact form, errors", reverse("helpdesk:contact_form"), submit_empty()),
@@ -221,6 +223,8 @@ PAGES: dict[str, list[Screen]] = {
         Screen("contact requests", reverse("admin:helpdesk_contactrequest_changelist")),
         Screen("contact request", admin_change("helpdesk_contactrequest", "contact_request")),
         Screen("articles", reverse("admin:helpdesk_article_changelist")),
+        Screen("refunds", reverse("admin:orders_refund_changelist")),
+        Screen("payouts", reverse("admin:orders_payout_changelist")),
     ],
 }
 
