@@ -58,6 +58,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         help_text=_("Retour ou échange : où l'acheteur renvoie l'article. Elle est gardée pour vos prochains retours."))
     return_postage = forms.ChoiceField(label=_("Frais de retour"), required=False, widget=forms.RadioSelect,
+                                       initial="seller",
                                        choices=[("seller", _("à ma charge")), ("buyer", _("à la charge de l'acheteur"))])
     message = forms.CharField(label=_("Message à l'acheteur (facultatif)"), required=False, max_length=BODY_MAX,
                               widget=_textarea(3))
@@ -85,11 +86,10 @@ class ProposalForm(forms.Form):
         kind = cleaned.get("kind")
         if kind == Proposal.Kind.PARTIAL_REFUND and cleaned.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("Indiquez le montant du remboursement partiel."))
-        if kind in (Proposal.Kind.RETURN_REFUND, Proposal.Kind.EXCHANGE):
-            if not cleaned.get("return_address", "").strip() and "return_address" not in self.errors:
+        if kind in (Proposal.Kind.RETURN_REFUND, Proposal.Kind.EXCHANGE) and "return_address" not in self.errors:
+            # Left empty, the address kept on the seller's profile is used (the domain refuses if there is none).
+            if not cleaned.get("return_address", "").strip() and not self.claim.seller.return_address.strip():
                 self.add_error("return_address", _("Indiquez l'adresse à laquelle l'acheteur doit renvoyer l'article."))
-            if not cleaned.get("return_postage"):
-                self.add_error("return_postage", _("Indiquez qui paie les frais de retour."))
         if kind == Proposal.Kind.SHIPMENT_PROOF:
             if not cleaned.get("carrier", "").strip():
                 self.add_error("carrier", _("Indiquez le transporteur."))
