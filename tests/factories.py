@@ -91,6 +91,15 @@ def make_order(*, buyer=None, seller=None, days_ago: float = 5, now: datetime | 
                         purchased_at=now - timedelta(days=days_ago), **defaults)
 
 
+def make_shipped_order(**kwargs) -> Order:
+    """An order that has left the seller (shipped the day after the purchase): item claims need one."""
+    from orders.services import order_mark_shipped
+
+    order = make_order(**kwargs)
+    return order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A000000001",
+                              at=order.purchased_at + timedelta(days=1))
+
+
 def make_claim(*, order=None, reason="damaged", now: datetime | None = None, description="Écran fissuré", **fields):
     """A claim opened through the domain on `order` (a new 5-day-old order by default)."""
     from claims.domain import claim_open

@@ -20,7 +20,7 @@ from claims.models import Attachment, Claim, Notification
 from claims.wizard import TMP_FOLDER, purge_abandoned_wizard_files
 from orders.models import Order
 from orders.services import order_mark_shipped
-from tests.factories import ListingFactory, make_claim, make_order
+from tests.factories import ListingFactory, make_claim, make_order, make_shipped_order
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_claim_stores_the_seller_deadline_of_three_business_days_and_notifies_th
     # Fri 26 (2), Mon 29 (3): the seller has until Monday 29 December 2025, 23:59:59 Paris time.
     filed = datetime(2025, 12, 23, 10, 0, tzinfo=PARIS)
     with time_machine.travel(filed, tick=False):
-        order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=5)
+        order = make_shipped_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=5)
         Wizard(buyer_client, order).run("damaged")
     claim = Claim.objects.get()
     assert claim.opened_at == filed
