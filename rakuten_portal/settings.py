@@ -71,6 +71,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rakuten_portal.context_processors.portal",
             ],
+            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags",
+                          "bootstrap_fields": "rakuten_portal.templatetags.bootstrap_fields"},
         },
     },
 ]
@@ -277,3 +279,10 @@ CLAIM_APPEAL_DAYS = env.int("CLAIM_APPEAL_DAYS", default=30)
 REFUND_CARD_BUSINESS_DAYS = env.int("REFUND_CARD_BUSINESS_DAYS", default=5)
 # The payment provider that executes refunds to the card: "manual" (an agent marks them paid in the admin).
 REFUND_PROVIDER = env.str("REFUND_PROVIDER", default="manual")
+
+# --- Page caches (issue 13) ---
+# The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
+# how long a change that slipped past that could show. Public pages (help centre, contact page and the
+# anonymous contact form) are cached per language until an article or the phone hours change.
+NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
