@@ -73,7 +73,9 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "refuse": is_seller and claim.is_with_seller,
         "appeal": (is_buyer or is_seller) and appeals.may_appeal(claim, now),
     }
-    item_return = Return.objects.filter(claim=claim).select_related("proposal").first()
+    # Only a claim past an accepted return or exchange has a return; one still with the seller has no refund.
+    has_return = claim.is_returning or claim.is_return_lapsed or (accepted is not None and accepted.needs_return)
+    item_return = Return.objects.filter(claim=claim).select_related("proposal").first() if has_return else None
     if item_return is not None and claim.is_returning:
         shipped, received = item_return.shipped_at is not None, item_return.received_at is not None
         can["return_ship"] = is_buyer and not shipped
@@ -87,7 +89,7 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         refund_choices = [(value, labels[value]) for value in refund_destinations(claim.order, pending.amount)]
     return {
         "claim": claim,
-        "refunds": list(claim.refunds.all()),
+        "refunds": [] if claim.is_with_seller else list(claim.refunds.all()),
         "refund_choices": refund_choices,
         "appeal": Appeal.objects.filter(claim=claim).first() if claim.is_appealed else None,
         "appeal_until": appeals.appeal_deadline(claim),
