@@ -25,7 +25,7 @@ from rakuten_portal.agents import is_agent
 from . import domain, records, reports
 from .desk import paris_day
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
-from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 from .record_display import buyer_record_html, seller_record_html
 
 QUEUE_PARAMETER = "file"
@@ -209,7 +209,7 @@ class ProposalInline(ReadOnlyInline):
 class ClaimAdmin(admin.ModelAdmin):
     change_form_template = "admin/claims/claim/change_form.html"
     list_display = ["order_number", "reason", "status", "buyer", "seller", "opened_at", "seller_deadline",
-                    "is_overdue", "taken_over_at", "assigned_to"]
+                    "is_overdue", "taken_over_at", "assigned_to", "appeal_flag"]
     list_filter = [QueueFilter, "status", "reason", OverdueFilter, "has_guarantee"]
     search_fields = ["=order__number", "buyer__username", "buyer__email", "seller__display_name"]
     list_select_related = ["order", "buyer", "seller", "assigned_to"]
@@ -309,6 +309,20 @@ class ClaimAdmin(admin.ModelAdmin):
     def satisfaction(self, claim):
         return survey_summary(getattr(claim, "survey", None))
 
+    @admin.display(description=gettext_lazy("contestée"), boolean=True)
+    def appeal_flag(self, claim):
+        """Appealed claims stand out in the queue: another agent should take them."""
+        return claim.appealed_at is not None
+
+    def warn_same_agent(self, request, claim) -> None:
+        """An appeal should be decided by another agent than the first decision's: say so, do not forbid."""
+        if claim.appealed_at is None or not claim.is_with_support:
+            return
+        first_agent_id = Appeal.objects.filter(claim=claim).values_list("first_agent_id", flat=True).first()
+        if first_agent_id and first_agent_id == request.user.pk:
+            messages.warning(request, _("Vous avez pris la première décision sur ce dossier contesté : il devrait "
+                                        "être réexaminé par un autre conseiller."))
+
     @admin.display(description=gettext_lazy("en retard"), boolean=True)
     def is_overdue(self, claim):
         return claim.is_with_seller and claim.seller_deadline < timezone.now()
@@ -335,6 +349,8 @@ class ClaimAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if claim is not None:
             extra.update(self.action_context(request, claim))
+            if request.method == "GET":
+                self.warn_same_agent(request, claim)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def action_context(self, request, claim, **forms) -> dict:
@@ -466,6 +482,9 @@ class ClaimAdmin(admin.ModelAdmin):
         )
 
     def decide_view(self, request, object_id):
+        claim = self.get_object(request, str(object_id))
+        if claim is not None and request.method == "GET":
+            self.warn_same_agent(request, claim)
         return self._form_view(
             request, object_id, form_class=DecisionForm, form_name="decision_form", title=_("Décider"),
             act=lambda claim, data: domain.claim_decide(

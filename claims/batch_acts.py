@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from orders.models import Order, TrackingEvent
+from orders.payouts import payouts_release
 from rakuten_portal.navbar import navbar_changed
 
 from .bulk_rows import insert_rows
@@ -104,4 +105,5 @@ def orders_finalize_due(*, now: datetime, batch_size: int = 1000) -> list[int]:
             return []
         Order.objects.filter(pk__in=ids, status__in=FINALIZABLE).update(status=Order.Status.FINALIZED, finalized_at=now)
         insert_rows(TrackingEvent, [{"order_id": pk, "kind": TrackingEvent.Kind.FINALIZED, "at": now} for pk in ids])
+        payouts_release(order_ids=ids, now=now)
     return ids

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef
 
+from orders import payments
 from orders.models import Order
 
-from . import batch_acts, notifications
+from . import batch_acts, notifications, returns
 from .models import Claim, Notification
 
 logger = logging.getLogger(__name__)
@@ -38,11 +39,16 @@ class SweepResult:
     uploads_purged: int = 0
     surveys_sent: int = 0
     chats_swept: int = 0
+    refunds_paid: int = 0
+    returns_reminded: int = 0
+    returns_lapsed: int = 0
+    returns_taken_over: int = 0
 
     @property
     def total(self) -> int:
         return (self.taken_over + self.reminded + self.finalized + self.emails_queued + self.emails_sent
-                + self.uploads_purged + self.surveys_sent + self.chats_swept)
+                + self.uploads_purged + self.surveys_sent + self.chats_swept + self.refunds_paid
+                + self.returns_reminded + self.returns_lapsed + self.returns_taken_over)
 
 
 @dataclass
@@ -149,18 +155,30 @@ def sweep_chats(*, now: datetime) -> int:
     return chat_sweep(now=now).total
 
 
+def retry_refunds(*, now: datetime) -> int:
+    """Card refunds never handed to a worker, or whose provider failed and is due again."""
+    return payments.refunds_retry_due(now=now)
+
+
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     taken_over = take_over_overdue(now=now, batch_size=batch_size)
+    # Returns before finalization: a return lapsed or taken over this instant changes what may finalize.
+    returns_taken_over = _drain(returns.returns_take_over_due, now=now, batch_size=batch_size)
+    returns_lapsed = _drain(returns.returns_lapse_due, now=now, batch_size=batch_size)
+    returns_reminded = _drain(returns.returns_remind_due, now=now, batch_size=batch_size)
     reminded = send_reminders(now=now, batch_size=batch_size)
     finalized = finalize_orders(now=now, batch_size=batch_size)
+    refunds_paid = retry_refunds(now=now)
     # Surveys and closed chats write outbox rows: do them first, so that this sweep's e-mail step hands them out.
     surveys_sent = send_satisfaction_surveys(now=now)
     chats_swept = sweep_chats(now=now)
     emails_queued, emails_sent = dispatch_stale_emails(now=now)
-    result = SweepResult(taken_over=taken_over, reminded=reminded, finalized=finalized, emails_queued=emails_queued,
-                         emails_sent=emails_sent, uploads_purged=purge_abandoned_uploads(now=now),
-                         surveys_sent=surveys_sent, chats_swept=chats_swept)
+    result = SweepResult(taken_over=taken_over, returns_taken_over=returns_taken_over, returns_lapsed=returns_lapsed,
+                         returns_reminded=returns_reminded, reminded=reminded, finalized=finalized,
+                         refunds_paid=refunds_paid, emails_queued=emails_queued, emails_sent=emails_sent,
+                         uploads_purged=purge_abandoned_uploads(now=now), surveys_sent=surveys_sent,
+                         chats_swept=chats_swept)
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)
     return result

@@ -9,27 +9,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.models import Order
+from orders import payments
+from orders.models import Order, Refund, SellerProfile
 from rakuten_portal.agents import is_agent
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
-from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 from .notifications import notify
 
 Status = Claim.Status
 
 ALLOWED = {
-    Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT},
+    Status.WITH_SELLER: {Status.SETTLED, Status.WITHDRAWN, Status.WITH_SUPPORT, Status.RETURNING},
+    # A return in progress (claims/returns.py): refunded or exchanged, abandoned, or taken over by support.
+    Status.RETURNING: {Status.SETTLED, Status.RETURN_LAPSED, Status.WITH_SUPPORT, Status.WITHDRAWN},
     Status.WITH_SUPPORT: {Status.DECIDED, Status.WITHDRAWN},
+    # An appeal (claims/appeals.py), once: the next decision is final.
+    Status.DECIDED: {Status.WITH_SUPPORT},
 }
-
-SELLER_BUSINESS_DAYS = 3
-EXTENDED_BUSINESS_DAYS = 7
 
 
 class ClaimActionError(Exception):
@@ -125,7 +127,8 @@ def save_attachments(*, claim: Claim, files, uploaded_by, message=None, proposal
 
 
 def claim_open(*, order: Order, buyer, reason: str, description: str, now: datetime, items=(), other_kind: str = "",
-               received_reference: str = "", photos=(), submission_token=None) -> Claim:
+               received_reference: str = "", photos=(), submission_token=None, wanted_outcome: str = "",
+               sworn_not_received: bool = False) -> Claim:
     """Open a claim with its photos, store the seller's deadline and tell the seller."""
     # The token is matched with its buyer: a token seen elsewhere must never hand out someone else's claim.
     if submission_token is not None:
@@ -146,10 +149,16 @@ def claim_open(*, order: Order, buyer, reason: str, description: str, now: datet
             raise ClaimActionError(eligibility.message or (window.message if window else _("Motif inconnu.")))
         if reason == Claim.Reason.OTHER and not other_kind:
             raise ClaimActionError(_("Précisez la nature du problème."))
-        deadline = business_deadline(now, SELLER_BUSINESS_DAYS)
+        if eligibility.reasons[reason].sworn_statement and not sworn_not_received:
+            raise ClaimActionError(_("Le transporteur indique une livraison : certifiez que vous n'avez pas reçu "
+                                     "le colis pour continuer."))
+        if wanted_outcome and wanted_outcome not in Claim.WantedOutcome.values:
+            raise ClaimActionError(_("Choisissez la solution que vous souhaitez."))
+        deadline = business_deadline(now, settings.CLAIM_SELLER_BUSINESS_DAYS)
         claim = Claim(
             order=order, buyer=buyer, seller=order.seller, reason=reason, other_kind=other_kind if reason == Claim.Reason.OTHER else "",
             description=description, received_reference=received_reference, has_guarantee=order.has_guarantee,
+            wanted_outcome=wanted_outcome or "", sworn_not_received=bool(sworn_not_received),
             opened_at=now, seller_deadline=deadline, reminder_at=reminder_time(deadline),
         )
         if submission_token is not None:
@@ -200,19 +209,21 @@ def claim_add_note(*, claim_id: int, agent, body: str, now: datetime) -> ClaimMe
 
 @transaction.atomic
 def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amount: Decimal | None = None,
-                  carrier: str = "", tracking_number: str = "", message: str = "", receipt=()) -> Proposal:
+                  carrier: str = "", tracking_number: str = "", message: str = "", receipt=(),
+                  return_address: str = "", return_postage: str = "") -> Proposal:
     """Record the seller's proposal (replacing a pending one) and tell the buyer."""
     claim = _locked(claim_id)
     _require_role(claim, seller_user, ClaimMessage.Role.SELLER)
     if not claim.is_with_seller:
         raise ClaimActionError(_("Vous ne pouvez plus faire de proposition : la réclamation est « %(status)s ».")
                                % {"status": claim.get_status_display()})
-    total = claim.order.total
+    remainder = payments.refundable_remainder(claim.order)
+    if kind in (Proposal.Kind.PARTIAL_REFUND, Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND) and remainder <= 0:
+        raise ClaimActionError(_("Cette commande a déjà été remboursée en totalité."))
     if kind == Proposal.Kind.PARTIAL_REFUND:
-        if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+        _check_amount(amount, remainder)
     elif kind in (Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND):
-        amount = total
+        amount = remainder
     elif kind == Proposal.Kind.SHIPMENT_PROOF:
         if claim.reason != Claim.Reason.NOT_RECEIVED:
             raise ClaimActionError(_("La preuve d'expédition ne concerne que les colis non reçus."))
@@ -223,16 +234,51 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
         amount = None
     else:
         raise ClaimActionError(_("Proposition inconnue."))
+    if kind in (Proposal.Kind.RETURN_REFUND, Proposal.Kind.EXCHANGE):
+        return_address = (return_address or "").strip() or claim.seller.return_address.strip()
+        if not return_address:
+            raise ClaimActionError(_("Indiquez l'adresse à laquelle l'acheteur doit renvoyer l'article."))
+        if len(return_address) > 500:
+            raise ClaimActionError(_("L'adresse de retour est trop longue (500 caractères au plus)."))
+        # The page always asks; a caller that does not say means the seller pays, as for a faulty item.
+        return_postage = return_postage or "seller"
+        if return_postage not in ("seller", "buyer"):
+            raise ClaimActionError(_("Indiquez qui paie les frais de retour."))
+        if return_address != claim.seller.return_address:
+            # The address is kept on the seller's profile for their next returns.
+            SellerProfile.objects.filter(pk=claim.seller_id).update(return_address=return_address)
+    else:
+        return_address, return_postage = "", ""
     claim.proposals.filter(status=Proposal.Status.PENDING).update(status=Proposal.Status.SUPERSEDED, answered_at=now)
     proposal = Proposal.objects.create(
         claim=claim, kind=kind, amount=amount, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
-        message=message.strip(), created_by=seller_user, created_at=now,
+        message=message.strip(), created_by=seller_user, created_at=now, return_address=return_address,
+        return_postage=return_postage,
     )
     save_attachments(claim=claim, files=receipt, uploaded_by=seller_user, proposal=proposal)
     _seller_answered(claim, now)
     _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=Proposal.Kind(proposal.kind).label)
     notify(recipients=[claim.buyer], kind=Notification.Kind.PROPOSAL, claim=claim, now=now)
     return proposal
+
+
+def _check_amount(amount: Decimal | None, remainder: Decimal) -> None:
+    """A refund amount above 0 and within what remains to refund on the order (after earlier refunds)."""
+    if amount is None or amount <= 0 or amount > remainder:
+        raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €, ce qui reste à "
+                                 "rembourser sur la commande.") % {"total": formats.number_format(remainder, 2)})
+
+
+def _create_refund(claim: Claim, *, amount: Decimal, destination: str | None, now: datetime) -> Refund:
+    """The refund an act decides, in the act's own transaction; a refused refund undoes the act."""
+    destination = destination or payments.default_destination(claim.order, amount)
+    try:
+        return payments.refund_create(order=claim.order, claim=claim, amount=amount, destination=destination, now=now)
+    except payments.RefundError as error:
+        raise ClaimActionError(error.message) from None
+
+
+REFUND_PROPOSALS = (Proposal.Kind.PARTIAL_REFUND, Proposal.Kind.FULL_REFUND)
 
 
 def _pending_proposal(claim: Claim, proposal_id: int) -> Proposal:
@@ -246,17 +292,33 @@ def _pending_proposal(claim: Claim, proposal_id: int) -> Proposal:
 
 
 @transaction.atomic
-def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime) -> Claim:
-    """The buyer accepts the seller's proposal: the claim is settled and both parties are told."""
+def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime, refund_to: str | None = None) -> Claim:
+    """The buyer accepts the seller's proposal: the claim is settled (a refund made) and both parties are told.
+
+    `refund_to` is where a refund goes (card or porte-monnaie) when both are possible; by default the card.
+    """
     claim = _locked(claim_id)
     _require_role(claim, buyer, ClaimMessage.Role.BUYER)
     if not claim.is_with_seller:
         raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
                                % {"status": claim.get_status_display()})
     proposal = _pending_proposal(claim, proposal_id)
-    _move(claim, Status.SETTLED, closed_at=now)
+    if refund_to is not None and refund_to not in Refund.Destination.values:
+        raise ClaimActionError(_("Choisissez où recevoir le remboursement."))
+    if proposal.needs_return:
+        if refund_to and proposal.amount and refund_to not in payments.refund_destinations(claim.order, proposal.amount):
+            raise ClaimActionError(_("Ce remboursement ne peut pas être fait sur ce moyen de paiement."))
+        _move(claim, Status.RETURNING)
+    else:
+        _move(claim, Status.SETTLED, closed_at=now)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.ACCEPTED, answered_at=now)
     _event(claim, ClaimEvent.Kind.ACCEPTED, now=now, actor=buyer, detail=Proposal.Kind(proposal.kind).label)
+    if proposal.kind in REFUND_PROPOSALS:
+        _create_refund(claim, amount=proposal.amount, destination=refund_to, now=now)
+    elif proposal.needs_return:
+        from .returns import return_open
+
+        return_open(claim=claim, proposal=proposal, refund_to=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
     return claim
 
@@ -301,7 +363,7 @@ def claim_request_extension(*, claim_id: int, seller_user, now: datetime) -> Cla
                                  "garantie Rakuten, tant que la réclamation est avec le vendeur."))
     if now > claim.seller_deadline:
         raise ClaimActionError(_("La date limite est dépassée : le délai ne peut plus être prolongé."))
-    deadline = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
+    deadline = business_deadline(claim.opened_at, settings.CLAIM_EXTENDED_BUSINESS_DAYS)
     changed = Claim.objects.filter(pk=claim.pk, status=Status.WITH_SELLER, extension_requested_at__isnull=True).update(
         seller_deadline=deadline, reminder_at=reminder_time(deadline), reminded_at=None, extension_requested_at=now,
     )
@@ -371,7 +433,7 @@ def claim_assign(*, claim_id: int, agent, now: datetime) -> Claim:
 
 @transaction.atomic
 def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datetime,
-                 amount: Decimal | None = None) -> Claim:
+                 amount: Decimal | None = None, refund_to: str | None = None) -> Claim:
     """An agent decides the outcome with a written reason; both parties are told."""
     claim = _locked(claim_id)
     if not is_agent(agent):
@@ -380,16 +442,23 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
         raise ClaimActionError(_("Choisissez une décision."))
     if not reason.strip():
         raise ClaimActionError(_("Écrivez le motif de la décision : les deux parties le liront."))
-    total = claim.order.total
+    remainder = payments.refundable_remainder(claim.order)
     if decision == Claim.Decision.REFUND_PARTIAL:
-        if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+        _check_amount(amount, remainder)
     elif decision == Claim.Decision.REFUND_FULL:
-        amount = total
+        if remainder <= 0:
+            raise ClaimActionError(_("Cette commande a déjà été remboursée en totalité."))
+        amount = remainder
     else:
         amount = None
     _move(claim, Status.DECIDED, closed_at=now, decision=decision, decision_amount=amount,
           decision_reason=reason.strip(), assigned_to=claim.assigned_to or agent)
-    _event(claim, ClaimEvent.Kind.DECIDED, now=now, actor=agent, detail=Claim.Decision(decision).label)
+    if claim.is_appealed:
+        Appeal.objects.filter(claim=claim, decided_at__isnull=True).update(decided_at=now)
+    _event(claim, ClaimEvent.Kind.APPEAL_DECIDED if claim.is_appealed else ClaimEvent.Kind.DECIDED, now=now,
+           actor=agent, detail=Claim.Decision(decision).label)
+    if amount is not None:
+        # An agent's refund goes back to the original payment method when it can, else to the porte-monnaie.
+        _create_refund(claim, amount=amount, destination=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.DECIDED, claim=claim, now=now)
     return claim

@@ -19,8 +19,11 @@ class Claim(models.Model):
         SETTLED = "settled", _("Résolue à l'amiable")
         WITHDRAWN = "withdrawn", _("Annulée par l'acheteur")
         DECIDED = "decided", _("Décision du service client")
+        RETURNING = "returning", _("Retour de l'article en cours")
+        RETURN_LAPSED = "return_lapsed", _("Clôturée faute de retour de l'article")
 
-    OPEN_STATUSES = (Status.WITH_SELLER, Status.WITH_SUPPORT)
+    # A return in progress is still open: it holds the seller's payout and blocks a second claim.
+    OPEN_STATUSES = (Status.WITH_SELLER, Status.WITH_SUPPORT, Status.RETURNING)
 
     class Reason(models.TextChoices):
         DAMAGED = "damaged", _("Article endommagé ou qui ne fonctionne pas")
@@ -40,6 +43,12 @@ class Claim(models.Model):
         REPLACE = "replace", _("Remplacement de l'article")
         SELLER_FAVOUR = "seller_favour", _("Clôture en faveur du vendeur")
 
+    class WantedOutcome(models.TextChoices):
+        REFUND = "refund", _("Un remboursement")
+        REPLACEMENT = "replacement", _("Un remplacement de l'article")
+        PARTIAL_REFUND = "partial_refund", _("Un remboursement partiel (rabais)")
+        UNSURE = "unsure", _("Je ne sais pas")
+
     class WithdrawReason(models.TextChoices):
         ARRANGEMENT = "arrangement", _("Nous avons trouvé un arrangement")
         SOLVED = "solved", _("Le problème est résolu")
@@ -53,6 +62,9 @@ class Claim(models.Model):
     other_kind = models.CharField(_("nature du problème"), max_length=16, choices=OtherKind.choices, blank=True)
     description = models.TextField(_("description"), max_length=5000)
     received_reference = models.CharField(_("référence de l'article reçu"), max_length=80, blank=True)
+    wanted_outcome = models.CharField(_("solution souhaitée"), max_length=16, choices=WantedOutcome.choices, blank=True)
+    # "Je certifie ne pas avoir reçu ce colis": asked for "not received" when the carrier says it was delivered.
+    sworn_not_received = models.BooleanField(_("non-réception certifiée"), default=False)
     items = models.ManyToManyField(OrderLine, related_name="claims", blank=True, verbose_name=_("articles concernés"))
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.WITH_SELLER)
     has_guarantee = models.BooleanField(_("garantie Rakuten"), default=False)
@@ -69,6 +81,10 @@ class Claim(models.Model):
         verbose_name=_("agent"), limit_choices_to={"is_staff": True},
     )
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # Support stepped in early: the buyer asked for it, or the seller refused the claim outright.
+    support_requested_at = models.DateTimeField(_("service client appelé le"), null=True, blank=True)
+    seller_refused_at = models.DateTimeField(_("refusée par le vendeur le"), null=True, blank=True)
+    appealed_at = models.DateTimeField(_("décision contestée le"), null=True, blank=True)
     withdraw_reason = models.CharField(_("raison de l'annulation"), max_length=16, choices=WithdrawReason.choices, blank=True)
     decision = models.CharField(_("décision"), max_length=16, choices=Decision.choices, blank=True)
     decision_amount = models.DecimalField(_("montant remboursé"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -93,7 +109,7 @@ class Claim(models.Model):
         ordering = ["-opened_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=Q(status__in=["with_seller", "with_support"]), name="one_open_claim_per_order",
+                fields=["order"], condition=Q(status__in=["with_seller", "with_support", "returning"]), name="one_open_claim_per_order",
                 violation_error_message=_("Une réclamation est déjà en cours pour cette commande."),
             ),
             models.CheckConstraint(condition=Q(decision="") | Q(status="decided"), name="claim_decision_only_when_decided"),
@@ -144,6 +160,18 @@ class Claim(models.Model):
         return not self.is_open
 
     @property
+    def is_returning(self):
+        return self.status == self.Status.RETURNING
+
+    @property
+    def is_return_lapsed(self):
+        return self.status == self.Status.RETURN_LAPSED
+
+    @property
+    def is_appealed(self):
+        return self.appealed_at is not None
+
+    @property
     def may_extend(self):
         """A guaranteed "not received" claim may have its deadline extended once."""
         return (
@@ -167,6 +195,18 @@ class ClaimEvent(models.Model):
         TAKEN_OVER = "taken_over", _("Pris en charge par le service client Rakuten")
         ASSIGNED = "assigned", _("Dossier attribué à un conseiller")
         DECIDED = "decided", _("Décision du service client")
+        REFUND = "refund", _("Remboursement prévu")
+        REFUND_PAID = "refund_paid", _("Remboursement effectué")
+        SUPPORT_ASKED = "support_asked", _("Intervention du service client demandée")
+        SELLER_REFUSED = "seller_refused", _("Réclamation refusée par le vendeur")
+        APPEALED = "appealed", _("Décision contestée")
+        APPEAL_DECIDED = "appeal_decided", _("Décision définitive après contestation")
+        RETURN_STARTED = "return_started", _("Retour de l'article à effectuer")
+        RETURN_REMINDED = "return_reminded", _("Rappel : retour à expédier")
+        RETURN_SHIPPED = "return_shipped", _("Retour expédié par l'acheteur")
+        RETURN_RECEIVED = "return_received", _("Retour reçu par le vendeur")
+        RETURN_LAPSED = "return_lapsed", _("Clôturée faute de retour de l'article")
+        REPLACEMENT_SENT = "replacement_sent", _("Article de remplacement expédié")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("étape"), max_length=16, choices=Kind.choices)
@@ -184,7 +224,7 @@ class ClaimEvent(models.Model):
         constraints = [
             # A claim is taken over and decided once, whatever runs twice.
             models.UniqueConstraint(
-                fields=["claim", "kind"], condition=Q(kind__in=["opened", "taken_over", "decided", "extended"]),
+                fields=["claim", "kind"], condition=Q(kind__in=["opened", "taken_over", "decided", "extended", "appealed", "appeal_decided"]),
                 name="claimevent_once_per_claim",
             ),
         ]
@@ -242,6 +282,10 @@ class Proposal(models.Model):
     carrier = models.CharField(_("transporteur"), max_length=60, blank=True)
     tracking_number = models.CharField(_("numéro de suivi"), max_length=60, blank=True)
     message = models.TextField(_("message"), max_length=5000, blank=True)
+    # A return (then refund, or exchange): where to send the item and who pays the postage.
+    return_address = models.TextField(_("adresse de retour"), max_length=500, blank=True)
+    return_postage = models.CharField(_("frais de retour"), max_length=8, choices=[
+        ("seller", _("à la charge du vendeur")), ("buyer", _("à la charge de l'acheteur"))], blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("proposée le"))
     answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
@@ -261,6 +305,84 @@ class Proposal(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+    @property
+    def postage_by_seller(self):
+        return self.return_postage == "seller"
+
+    @property
+    def needs_return(self):
+        return self.kind in (self.Kind.RETURN_REFUND, self.Kind.EXCHANGE)
+
+
+class Appeal(models.Model):
+    """A party contests an agent's decision, once: the claim goes back to the queue; the next decision is final."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="appeal")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("rôle"), max_length=8, choices=ClaimMessage.Role.choices)
+    reason = models.TextField(_("motif de la contestation"), max_length=5000)
+    created_at = models.DateTimeField(_("contestée le"))
+    # The first decision, kept as it was, since the claim's own fields will hold the final one.
+    first_decision = models.CharField(_("première décision"), max_length=16, choices=Claim.Decision.choices)
+    first_decision_amount = models.DecimalField(_("montant de la première décision"), max_digits=10, decimal_places=2,
+                                                null=True, blank=True)
+    first_decision_reason = models.TextField(_("motif de la première décision"), blank=True)
+    first_decided_at = models.DateTimeField(_("première décision le"))
+    first_agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("conseiller de la première décision"))
+    decided_at = models.DateTimeField(_("décision définitive le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contestation")
+        verbose_name_plural = _("contestations")
+
+    def __str__(self):
+        return f"{self.claim_id} ({self.get_role_display()})"
+
+
+class Return(models.Model):
+    """The item going back to the seller after an accepted return-then-refund or exchange (claims/returns.py)."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="item_return")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="item_return")
+    address = models.TextField(_("adresse de retour"), max_length=500)
+    postage = models.CharField(_("frais de retour"), max_length=8)
+    # Where the refund goes once the seller confirms receipt (chosen by the buyer when accepting).
+    refund_to = models.CharField(_("remboursement sur"), max_length=8, blank=True)
+    ship_by = models.DateTimeField(_("à expédier avant le"))
+    reminder_at = models.DateTimeField(_("rappel à l'acheteur le"))
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    carrier = models.CharField(_("transporteur"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("numéro de suivi"), max_length=60, blank=True)
+    shipped_at = models.DateTimeField(_("expédié le"), null=True, blank=True)
+    confirm_by = models.DateTimeField(_("réception à confirmer avant le"), null=True, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    replacement_carrier = models.CharField(_("transporteur du remplacement"), max_length=60, blank=True)
+    replacement_tracking = models.CharField(_("suivi du remplacement"), max_length=60, blank=True)
+    replacement_shipped_at = models.DateTimeField(_("remplacement expédié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retour d'article")
+        verbose_name_plural = _("retours d'articles")
+        indexes = [
+            models.Index(fields=["ship_by"], condition=Q(shipped_at__isnull=True), name="return_ship_by_idx"),
+            models.Index(fields=["confirm_by"], condition=Q(shipped_at__isnull=False, received_at__isnull=True),
+                         name="return_confirm_by_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} → {self.address[:30]}"
+
+    @property
+    def is_exchange(self):
+        return self.proposal.kind == Proposal.Kind.EXCHANGE
+
+    @property
+    def postage_by_seller(self):
+        return self.postage == "seller"
 
 
 def attachment_path(instance, filename):
@@ -314,6 +436,16 @@ class Notification(models.Model):
         TAKEN_OVER = "taken_over", _("Le service client Rakuten prend le relais")
         DECIDED = "decided", _("Décision du service client")
         ORDER_MESSAGE = "order_message", _("Nouveau message sur une commande")
+        REFUND_PAID = "refund_paid", _("Remboursement effectué")
+        SUPPORT_ASKED = "support_asked", _("Le service client Rakuten est appelé à intervenir")
+        SELLER_REFUSED = "seller_refused", _("Le vendeur refuse la réclamation")
+        APPEALED = "appealed", _("Décision contestée")
+        RETURN_STARTED = "return_started", _("Retour de l'article à effectuer")
+        RETURN_REMINDER = "return_reminder", _("Rappel : expédiez votre retour")
+        RETURN_SHIPPED = "return_shipped", _("Retour expédié par l'acheteur")
+        RETURN_RECEIVED = "return_received", _("Retour reçu par le vendeur")
+        RETURN_LAPSED = "return_lapsed", _("Réclamation clôturée faute de retour")
+        REPLACEMENT_SENT = "replacement_sent", _("Article de remplacement expédié")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("À envoyer")

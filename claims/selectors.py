@@ -210,3 +210,36 @@ def seller_order_threads(user):
 def unread_order_messages_for_seller(user) -> int:
     """Buyer messages on the seller's orders that the seller has not seen yet."""
     return OrderMessage.objects.filter(order__seller__user=user, read_at__isnull=True, author=F("order__buyer")).count()
+
+
+def claims_of_buyer(user):
+    """The buyer's claims, newest first, with what the "Mes réclamations" list shows, in one query."""
+    return (
+        Claim.objects.filter(buyer=user)
+        .select_related("order", "seller", "item_return")
+        .annotate(has_pending=_PENDING)
+        .order_by("-opened_at", "-id")
+    )
+
+
+def claim_next_step(claim: Claim, now) -> dict:
+    """The next step of a claim for its buyer: words, the date it is due, and whether it waits for them."""
+    from .appeals import appeal_deadline
+
+    item_return = getattr(claim, "item_return", None) if claim.is_returning else None
+    if claim.is_with_seller and claim.has_pending:
+        return {"text": _("Répondez à la proposition du vendeur"), "at": claim.seller_deadline, "yours": True}
+    if claim.is_with_seller:
+        return {"text": _("Le vendeur doit proposer une solution"), "at": claim.seller_deadline, "yours": False}
+    if item_return is not None and item_return.shipped_at is None:
+        return {"text": _("Expédiez le retour de l'article"), "at": item_return.ship_by, "yours": True}
+    if item_return is not None and item_return.received_at is None:
+        return {"text": _("Le vendeur confirme la réception du retour"), "at": item_return.confirm_by, "yours": False}
+    if item_return is not None:
+        return {"text": _("Le vendeur expédie l'article de remplacement"), "at": None, "yours": False}
+    if claim.is_with_support:
+        return {"text": _("Le service client Rakuten étudie le dossier"), "at": None, "yours": False}
+    deadline = appeal_deadline(claim)
+    if deadline is not None and not claim.is_appealed and now <= deadline:
+        return {"text": _("Décision rendue : contestable une fois"), "at": deadline, "yours": False}
+    return {"text": _("Réclamation terminée"), "at": None, "yours": False}

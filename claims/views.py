@@ -3,6 +3,7 @@
 Every action loads the claim through access_claim (404 for non-parties), checks its form and calls
 claims.domain, which alone decides whether the act still applies.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,19 +15,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
+from orders.models import Refund
+from orders.payments import refund_destinations
 from rakuten_portal.private_files import serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
-from . import domain, satisfaction
+from . import appeals, domain, returns, satisfaction
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
-from .forms import ClaimMessageForm, DeclineForm, ProposalForm, SatisfactionForm, WithdrawForm
-from .models import ClaimMessage, Notification, Proposal
+from .forms import (
+    AppealForm,
+    ClaimMessageForm,
+    DeclineForm,
+    ProposalForm,
+    ReturnShipmentForm,
+    SatisfactionForm,
+    SupportReasonForm,
+    WithdrawForm,
+)
+from .models import Appeal, ClaimMessage, Notification, Proposal, Return
 from .notifications import claim_notices_mark_read, mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
     access_claim,
     attachment_visible_to,
     claim_files,
+    claim_next_step,
+    claims_of_buyer,
     claim_proposals,
     claim_thread,
     claim_timeline,
@@ -36,7 +50,8 @@ from .templatetags.claim_tags import deadline_of
 TEMPLATE = "claims/claim_detail.html"
 
 
-def claim_page_context(request, claim, *, message_form=None, proposal_form=None) -> dict:
+def claim_page_context(request, claim, *, message_form=None, proposal_form=None, support_form=None,
+                       refuse_form=None, appeal_form=None, return_form=None) -> dict:
     """Everything the claim page shows, with the forms of the actions this user may take now."""
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
@@ -55,9 +70,35 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "withdraw": is_buyer and claim.is_open,
         "propose": is_seller and claim.is_with_seller,
         "extend": is_seller and claim.may_extend and now <= claim.seller_deadline,
+        "ask_support": is_buyer and claim.is_with_seller and appeals.may_ask_support(claim),
+        "refuse": is_seller and claim.is_with_seller,
+        "appeal": (is_buyer or is_seller) and appeals.may_appeal(claim, now),
     }
+    # Only a claim past an accepted return or exchange has a return; one still with the seller has no refund.
+    has_return = claim.is_returning or claim.is_return_lapsed or (accepted is not None and accepted.needs_return)
+    item_return = Return.objects.filter(claim=claim).select_related("proposal").first() if has_return else None
+    if item_return is not None and claim.is_returning:
+        shipped, received = item_return.shipped_at is not None, item_return.received_at is not None
+        can["return_ship"] = is_buyer and not shipped
+        can["return_receive"] = (is_seller or role == ClaimMessage.Role.SUPPORT) and shipped and not received
+        can["replacement"] = is_seller and received and item_return.is_exchange
+    refund_choices = []
+    if can["accept"] and (pending.kind in domain.REFUND_PROPOSALS or pending.kind == Proposal.Kind.RETURN_REFUND):
+        labels = {Refund.Destination.CARD: _("Sur mon moyen de paiement d'origine (sous %(days)s jours ouvrés)")
+                  % {"days": settings.REFUND_CARD_BUSINESS_DAYS},
+                  Refund.Destination.WALLET: _("Sur mon porte-monnaie Rakuten (immédiat)")}
+        refund_choices = [(value, labels[value]) for value in refund_destinations(claim.order, pending.amount)]
     return {
         "claim": claim,
+        "refunds": [] if claim.is_with_seller else list(claim.refunds.all()),
+        "refund_choices": refund_choices,
+        "appeal": Appeal.objects.filter(claim=claim).first() if claim.is_appealed else None,
+        "appeal_until": appeals.appeal_deadline(claim),
+        "item_return": item_return,
+        "return_form": return_form or ReturnShipmentForm(),
+        "support_form": support_form or SupportReasonForm(),
+        "refuse_form": refuse_form or SupportReasonForm(),
+        "appeal_form": appeal_form or AppealForm(),
         "order": claim.order,
         "role": role,
         "is_buyer": is_buyer,
@@ -154,6 +195,7 @@ def claim_propose_post(request, pk):
             claim_id=claim.pk, seller_user=request.user, kind=data["kind"], amount=data.get("amount"),
             carrier=data.get("carrier", ""), tracking_number=data.get("tracking_number", ""),
             message=data.get("message", ""), receipt=receipt, now=timezone.now(),
+            return_address=data.get("return_address", ""), return_postage=data.get("return_postage", ""),
         )
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
@@ -166,10 +208,15 @@ def claim_propose_post(request, pk):
 def claim_accept_post(request, pk, proposal_pk):
     claim = access_claim(request.user, pk)
     try:
-        domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, now=timezone.now())
+        accepted = domain.claim_accept(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user,
+                                       now=timezone.now(), refund_to=request.POST.get("refund_to") or None)
     except domain.ClaimActionError as error:
         return _refused(request, claim, error)
-    messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))
+    if accepted.is_returning:
+        messages.success(request, _("Vous avez accepté la proposition : renvoyez l'article à l'adresse indiquée, "
+                                    "puis indiquez son numéro de suivi."))
+    else:
+        messages.success(request, _("Vous avez accepté la proposition : la réclamation est résolue."))
     return _back(claim)
 
 
@@ -218,6 +265,102 @@ def claim_extend_post(request, pk):
 
 
 @login_required
+@require_POST
+def claim_ask_support_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = SupportReasonForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, support_form=form)
+    try:
+        appeals.claim_ask_support(claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"],
+                                  now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Le service client Rakuten prend le relais. Le vendeur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_refuse_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = SupportReasonForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, refuse_form=form)
+    try:
+        appeals.claim_seller_refuse(claim_id=claim.pk, seller_user=request.user, reason=form.cleaned_data["reason"],
+                                    now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Vous avez refusé la réclamation : le service client Rakuten la prend en charge."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_appeal_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = AppealForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(request, claim, appeal_form=form)
+    files = _uploads(form, "photos", allow_pdf=True)
+    if files is None:
+        return _form_errors(request, claim, appeal_form=form)
+    try:
+        appeals.claim_appeal(claim_id=claim.pk, user=request.user, reason=form.cleaned_data["reason"],
+                             attachments=files, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Votre contestation est enregistrée : un autre conseiller réexamine le dossier."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_return_ship_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = ReturnShipmentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, return_form=form)
+    try:
+        returns.return_ship(claim_id=claim.pk, buyer=request.user, carrier=form.cleaned_data["carrier"],
+                            tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Merci : le vendeur est prévenu de l'envoi du retour."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_return_receive_post(request, pk):
+    claim = access_claim(request.user, pk)
+    try:
+        returns.return_confirm_receipt(claim_id=claim.pk, user=request.user, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Réception du retour confirmée. L'acheteur en est informé."))
+    return _back(claim)
+
+
+@login_required
+@require_POST
+def claim_replacement_post(request, pk):
+    claim = access_claim(request.user, pk)
+    form = ReturnShipmentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, claim, return_form=form)
+    try:
+        returns.return_ship_replacement(claim_id=claim.pk, seller_user=request.user,
+                                        carrier=form.cleaned_data["carrier"],
+                                        tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, _("Envoi du remplacement enregistré : la réclamation est résolue."))
+    return _back(claim)
+
+
+@login_required
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
     return serve_attachment(attachment_visible_to(request.user, pk))
@@ -227,6 +370,24 @@ def attachment_file(request, pk):
 def attachment_thumbnail(request, pk):
     """The small image shown in the thread; PDFs have none."""
     return serve_thumbnail(attachment_visible_to(request.user, pk))
+
+
+class MyClaimsView(LoginRequiredMixin, ListView):
+    """Mes réclamations: the buyer's claims, newest first, each with its next step and a badge when it is theirs."""
+
+    template_name = "claims/my_claims.html"
+    context_object_name = "claims"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return claims_of_buyer(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for claim in context["claims"]:
+            claim.next_step = claim_next_step(claim, now)
+        return context
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

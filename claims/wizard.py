@@ -7,6 +7,7 @@ last step, with the token the wizard drew on its first page, so that a second su
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -20,7 +21,7 @@ from formtools.wizard.views import SessionWizardView
 from orders.selectors import access_order
 
 from .business_days import business_deadline
-from .domain import SELLER_BUSINESS_DAYS, ClaimActionError, claim_open
+from .domain import ClaimActionError, claim_open
 from .eligibility import claim_eligibility
 from .models import Claim
 from .photos import process_uploads
@@ -176,7 +177,9 @@ class ClaimWizardView(SessionWizardView):
         if step == ITEMS:
             return {"lines": self.order.lines.all()}
         if step == DETAILS:
-            return {"reason": _chosen_reason(self)[0] or Reason.OTHER}
+            reason = _chosen_reason(self)[0] or Reason.OTHER
+            window = self.eligibility.reasons.get(reason)
+            return {"reason": reason, "needs_sworn_statement": bool(window and window.sworn_statement)}
         if step == PHOTOS:
             return {"stored": self.stored_photos()}
         return {}
@@ -302,7 +305,8 @@ class ClaimWizardView(SessionWizardView):
             "items": list(items) if items is not None else [],
             "received_reference": details.get("received_reference", ""),
             "description": details.get("description", ""),
-            "deadline": business_deadline(self.now, SELLER_BUSINESS_DAYS),
+            "wanted_outcome": Claim.WantedOutcome(details["wanted_outcome"]).label if details.get("wanted_outcome") else "",
+            "deadline": business_deadline(self.now, settings.CLAIM_SELLER_BUSINESS_DAYS),
             "asks_photos": PHOTOS in steps,
         }
 
@@ -320,6 +324,8 @@ class ClaimWizardView(SessionWizardView):
                 order=self.order, buyer=self.request.user, reason=reason_data["reason"],
                 description=details.get("description", ""), items=items, other_kind=reason_data["other_kind"],
                 received_reference=details.get("received_reference", ""), photos=photos,
+                wanted_outcome=details.get("wanted_outcome", ""),
+                sworn_not_received=details.get("sworn_not_received", False),
                 submission_token=uuid.UUID(self.storage.extra_data["token"]), now=self.now,
             )
         except ClaimActionError as error:

@@ -126,16 +126,33 @@ class DetailsForm(forms.Form):
         help_text=_("Le modèle, l'EAN ou la référence inscrits sur l'article ou sur son emballage."),
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=DESCRIPTION_MAX_LENGTH)
+    wanted_outcome = forms.ChoiceField(
+        label=_("Quelle solution souhaitez-vous ?"), choices=Claim.WantedOutcome.choices, widget=forms.RadioSelect,
+        help_text=_("Le vendeur et, s'il intervient, le service client la verront."),
+        # "Je ne sais pas" is checked to start with, so an unanswered question says just that.
+        required=False, initial=Claim.WantedOutcome.UNSURE,
+    )
+    sworn_not_received = forms.BooleanField(
+        label=_("Je certifie ne pas avoir reçu ce colis"),
+        help_text=_("Le transporteur indique que le colis a été livré : votre déclaration sera transmise au vendeur."),
+        error_messages={"required": _("Le transporteur indique une livraison : certifiez que vous n'avez pas reçu "
+                                      "le colis pour continuer.")},
+    )
 
-    def __init__(self, *args, reason, **kwargs):
+    def __init__(self, *args, reason, needs_sworn_statement=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.reason = reason
         if reason != Reason.DIFFERENT:
             del self.fields["received_reference"]
+        if not needs_sworn_statement:
+            del self.fields["sworn_not_received"]
         label, help_text, required = DESCRIPTION_FIELD.get(reason, DESCRIPTION_FIELD[Reason.OTHER])
         description = self.fields["description"]
         description.label, description.help_text, description.required = label, help_text, required
         description.error_messages["required"] = _("Décrivez le problème pour que le vendeur puisse vous répondre.")
+
+    def clean_wanted_outcome(self):
+        return self.cleaned_data.get("wanted_outcome") or Claim.WantedOutcome.UNSURE
 
 
 class PhotosForm(forms.Form):

@@ -1,14 +1,22 @@
 """The agents' screens for sellers, listings and orders; every save goes through model validation."""
 from decimal import Decimal
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from rakuten_portal.agents import is_agent
 
 from .forms import (
     OrderLineAdminForm,
@@ -20,10 +28,15 @@ from .models import (
     Listing,
     Order,
     OrderLine,
+    Payout,
+    Refund,
     SellerProfile,
     TrackingEvent,
+    WalletEntry,
 )
 from .numbering import ORDER_PREFIX, next_numbers, number_pattern
+from .payments import RefundError, refund_mark_paid
+from .payouts import PayoutError, payout_mark_paid, payout_sync
 
 # Below this many rows an exact COUNT(*) is cheap; above it the planner's estimate is good enough for paging.
 EXACT_COUNT_UP_TO = 100_000
@@ -148,6 +161,101 @@ class OrderAdmin(admin.ModelAdmin):
         if total != order.total:
             Order.objects.filter(pk=order.pk).update(total=total)
             order.total = total
+        payout_sync(order=order)
         if not change and not order.tracking_events.exists():
             # Like an order placed on the site, its timeline starts with the purchase.
             TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at)
+
+
+class MarkPaidForm(forms.Form):
+    reference = forms.CharField(label=_("Référence du virement ou de l'opération"), max_length=80,
+                                help_text=_("Elle est gardée sur la ligne, pour la comptabilité."))
+
+
+class _MarkPaidAdmin(admin.ModelAdmin):
+    """Read-only money rows; the one act, "mark paid", goes through its domain function."""
+
+    mark_paid_title = ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def mark_paid(self, *, request, obj, reference):
+        raise NotImplementedError
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("<int:object_id>/effectue/", self.admin_site.admin_view(self.mark_paid_view),
+                     name="%s_%s_mark_paid" % info)] + super().get_urls()
+
+    @admin.display(description=_("action"))
+    def mark_paid_link(self, obj):
+        if obj.status != "to_pay":
+            return "—"
+        info = self.opts.app_label, self.opts.model_name
+        return format_html('<a href="{}">{}</a>', reverse("admin:%s_%s_mark_paid" % info, args=[obj.pk]),
+                           _("Marquer comme payé"))
+
+    def mark_paid_view(self, request, object_id):
+        obj = self.get_object(request, str(object_id))
+        if obj is None:
+            raise Http404
+        if not (is_agent(request.user) and request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")):
+            raise PermissionDenied
+        info = self.opts.app_label, self.opts.model_name
+        changelist_url = reverse("admin:%s_%s_changelist" % info)
+        form = MarkPaidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                self.mark_paid(request=request, obj=obj, reference=form.cleaned_data["reference"])
+            except (RefundError, PayoutError) as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Enregistré comme payé."))
+                return HttpResponseRedirect(changelist_url)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, "form": form,
+                   "title": self.mark_paid_title, "changelist_url": changelist_url}
+        return render(request, "admin/orders/mark_paid.html", context,
+                      status=400 if request.method == "POST" else 200)
+
+
+@admin.register(Refund)
+class RefundAdmin(_MarkPaidAdmin):
+    list_display = ["order", "claim", "buyer", "amount", "destination", "status", "provider", "attempts",
+                    "created_at", "paid_at", "provider_reference", "mark_paid_link"]
+    list_filter = ["status", "destination", "provider"]
+    search_fields = ["=order__number", "=buyer__username", "provider_reference"]
+    list_select_related = ["order", "claim", "buyer"]
+    mark_paid_title = _("Marquer le remboursement comme effectué")
+
+    def mark_paid(self, *, request, obj, reference):
+        refund_mark_paid(refund_id=obj.pk, agent=request.user, reference=reference, now=timezone.now())
+
+
+@admin.register(Payout)
+class PayoutAdmin(_MarkPaidAdmin):
+    list_display = ["order", "seller", "amount", "status", "released_at", "paid_at", "reference", "mark_paid_link"]
+    list_filter = ["status"]
+    search_fields = ["=order__number", "seller__display_name"]
+    list_select_related = ["order", "seller"]
+    mark_paid_title = _("Marquer le versement comme effectué")
+
+    def mark_paid(self, *, request, obj, reference):
+        payout_mark_paid(payout_id=obj.pk, agent=request.user, reference=reference, now=timezone.now())
+
+
+@admin.register(WalletEntry)
+class WalletEntryAdmin(_MarkPaidAdmin):
+    list_display = ["user", "kind", "amount", "refund", "order", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["=user__username", "=user__email"]
+    list_select_related = ["user", "refund", "order"]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)

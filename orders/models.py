@@ -1,4 +1,5 @@
 """Sellers, listings, orders, their lines and tracking: the data the claims stand on."""
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,7 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-SALE_CLOSES_AFTER = timedelta(weeks=6)
+
+
+def sale_closes_after() -> timedelta:
+    """How long after the purchase a sale with no open claim is finalized (setting SALE_CLOSES_AFTER_WEEKS)."""
+    return timedelta(weeks=settings.SALE_CLOSES_AFTER_WEEKS)
 
 
 class AccountPreferences(models.Model):
@@ -36,6 +41,8 @@ class SellerProfile(models.Model):
     display_name = models.CharField(_("nom affiché"), max_length=80, unique=True)
     kind = models.CharField(_("type de vendeur"), max_length=16, choices=Kind.choices)
     contact_email = models.EmailField(_("e-mail de contact"))
+    # Proposed with every return or exchange; the seller may change it on the proposal form.
+    return_address = models.TextField(_("adresse de retour"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("vendeur")
@@ -182,7 +189,7 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs):
         if self.purchased_at and not self.finalizes_at:
-            self.finalizes_at = self.purchased_at + SALE_CLOSES_AFTER
+            self.finalizes_at = self.purchased_at + sale_closes_after()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -204,7 +211,7 @@ class Order(models.Model):
 
     @property
     def sale_closes_at(self):
-        return self.purchased_at + SALE_CLOSES_AFTER
+        return self.purchased_at + sale_closes_after()
 
     def page_url(self) -> str:
         """The order page's path: one reverse() per row of a list, not a {% url %} tag per cell."""
@@ -309,3 +316,127 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Refund(models.Model):
+    """Money given back to a buyer for an order: to the original payment method or to the porte-monnaie.
+
+    Written only by orders/payments.py. The idempotency key goes to the payment provider with every attempt,
+    so a retried execution never pays twice.
+    """
+
+    class Destination(models.TextChoices):
+        CARD = "card", _("Moyen de paiement d'origine")
+        WALLET = "wallet", _("Porte-monnaie")
+
+    class Status(models.TextChoices):
+        TO_PAY = "to_pay", _("En cours")
+        PAID = "paid", _("Effectué")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("commande"))
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds",
+                              verbose_name=_("réclamation"))
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refunds",
+                              verbose_name=_("acheteur"))
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    destination = models.CharField(_("remboursé sur"), max_length=8, choices=Destination.choices)
+    status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.TO_PAY)
+    idempotency_key = models.UUIDField(_("clé d'idempotence"), default=uuid.uuid4, unique=True, editable=False)
+    provider = models.CharField(_("prestataire de paiement"), max_length=20, blank=True)
+    provider_reference = models.CharField(_("référence du paiement"), max_length=80, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    # When the sweep should try the provider again; empty while an agent has to pay it by hand.
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"))
+    paid_at = models.DateTimeField(_("effectué le"), null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("marqué payé par"))
+
+    class Meta:
+        verbose_name = _("remboursement")
+        verbose_name_plural = _("remboursements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(status="to_pay") | Q(paid_at__isnull=False), name="refund_paid_has_date"),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="to_pay"), name="refund_retry_idx"),
+            models.Index(fields=["order", "status"], name="refund_order_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.order} — {self.amount} € ({self.get_status_display()})"
+
+    @property
+    def is_paid(self):
+        return self.status == self.Status.PAID
+
+    @property
+    def to_wallet(self):
+        return self.destination == self.Destination.WALLET
+
+
+class WalletEntry(models.Model):
+    """One line of a buyer's porte-monnaie: a credit (positive) or a debit (negative). The balance is their sum."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Remboursement")
+        PAYMENT = "payment", _("Paiement d'une commande")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallet_entries")
+    kind = models.CharField(_("opération"), max_length=8, choices=Kind.choices)
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    # One credit per refund, whatever runs twice: the database refuses a second one.
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="wallet_entry")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("date"))
+
+    class Meta:
+        verbose_name = _("opération du porte-monnaie")
+        verbose_name_plural = _("opérations du porte-monnaie")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="wallet_user_recent_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="wallet_entry_not_zero")]
+
+    def __str__(self):
+        return f"{self.user} {self.amount} €"
+
+
+class Payout(models.Model):
+    """What the seller is owed for one order: held while the sale may still be claimed, then to be paid, then paid.
+
+    Written only by orders/payouts.py.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Bloqué")
+        TO_PAY = "to_pay", _("À verser")
+        PAID = "paid", _("Versé")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payout", verbose_name=_("commande"))
+    seller = models.ForeignKey(SellerProfile, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("vendeur"))
+    # The order's total less its refunds, lowered in the same transaction as each refund.
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.HELD)
+    released_at = models.DateTimeField(_("débloqué le"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("versé le"), null=True, blank=True)
+    reference = models.CharField(_("référence du virement"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("versement au vendeur")
+        verbose_name_plural = _("versements aux vendeurs")
+        indexes = [models.Index(fields=["seller", "status"], name="payout_seller_status_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payout_amount_not_negative")]
+
+    def __str__(self):
+        return f"{self.order} — {self.amount} € ({self.get_status_display()})"
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    @property
+    def is_to_pay(self):
+        return self.status == self.Status.TO_PAY

@@ -1,16 +1,31 @@
 """Reads on orders, always scoped to the user who asks."""
-from django.db.models import Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from rakuten_portal.agents import is_agent
 
-from .models import Order, SellerProfile
+from .models import Order, OrderLine, SellerProfile
 from .numbering import ORDER_PREFIX, number_pattern
 
 
 def orders_bought_by(user, *, search: str = ""):
-    """The buyer's orders, newest first, optionally filtered by (part of) an order number."""
-    queryset = Order.objects.filter(buyer=user).select_related("seller").order_by("-purchased_at", "-id")
+    """The buyer's orders, newest first, optionally filtered by (part of) an order number.
+
+    Each row carries its first line's title, how many lines follow, and whether a claim is open on it,
+    as subqueries, so the list runs the same queries for 1 or 200 orders.
+    """
+    from claims.models import Claim
+
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by("id")
+    queryset = (
+        Order.objects.filter(buyer=user).select_related("seller")
+        .annotate(
+            first_title=Subquery(lines.values("title")[:1]),
+            line_count=Subquery(lines.order_by().values("order").annotate(n=Count("pk")).values("n")[:1]),
+            has_open_claim=Exists(Claim.objects.filter(order=OuterRef("pk"), status__in=Claim.OPEN_STATUSES)),
+        )
+        .order_by("-purchased_at", "-id")
+    )
     search = search.strip()
     if search:
         queryset = queryset.filter(number__icontains=search[:20])

@@ -1,18 +1,23 @@
 """Pages of the buyer's and seller's account: Mon compte, Tous mes achats, Mes ventes, the order page."""
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from rakuten_portal.agents import is_agent
 
-from .models import AccountPreferences
+from .models import AccountPreferences, Payout
+from .payouts import PayoutError, may_confirm_receipt, order_confirm_receipt, seller_payout_totals
 from .pagination import CappedCountPaginator
-from .selectors import access_order, orders_bought_by, orders_sold_by
+from .selectors import access_order, orders_bought_by, orders_sold_by, seller_profile_of
+from .wallet import wallet_balance, wallet_entries
 
 PAGE_SIZE = 20
 
@@ -23,6 +28,20 @@ class HomeView(TemplateView):
 
 class AccountView(LoginRequiredMixin, TemplateView):
     template_name = "orders/account.html"
+
+
+class WalletView(LoginRequiredMixin, ListView):
+    """Mon porte-monnaie: the balance (the ledger's sum) and the history, newest first."""
+
+    template_name = "orders/wallet.html"
+    context_object_name = "entries"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return wallet_entries(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "balance": wallet_balance(self.request.user)}
 
 
 class _OrderListView(LoginRequiredMixin, ListView):
@@ -56,7 +75,13 @@ class SaleListView(_OrderListView):
     template_name = "orders/sale_list.html"
 
     def get_queryset(self):
-        return orders_sold_by(self.request.user, search=self.search_term())
+        return orders_sold_by(self.request.user, search=self.search_term()).select_related("payout")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = seller_profile_of(self.request)
+        context["payout_totals"] = seller_payout_totals(profile.pk) if profile else None
+        return context
 
 
 class OrderDetailView(LoginRequiredMixin, DetailView):
@@ -81,7 +106,27 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context.update(order_claim_context(order=order, user=self.request.user, now=now))
         if context["is_buyer"] or context["is_seller"]:
             order_thread_mark_read(order=order, user=self.request.user, now=now)
+        context["payout"] = Payout.objects.filter(order=order).first() if context["is_seller"] else None
+        context["may_confirm_receipt"] = context["is_buyer"] and may_confirm_receipt(
+            order, open_claim=context.get("open_claim"))
         return context
+
+
+@login_required
+@require_POST
+def confirm_receipt(request, number):
+    """The buyer's "Tout est OK": the sale is finalized at once and the seller's payout released."""
+    order = access_order(request.user, number)
+    try:
+        done = order_confirm_receipt(order_id=order.pk, buyer=request.user, now=timezone.now())
+    except PayoutError as error:
+        messages.error(request, error.message)
+    else:
+        if done:
+            messages.success(request, _("Merci ! La vente est finalisée et le vendeur va être payé."))
+        else:
+            messages.info(request, _("Cette vente est déjà finalisée."))
+    return redirect("orders:detail", number=order.number)
 
 
 @require_POST

@@ -340,6 +340,26 @@ SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.3
 SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
 BUYER_CLAIMS_FLAG = env.int("BUYER_CLAIMS_FLAG", default=5)
 
+# --- Claim windows ---
+# Every time window of the claim rules, read once here; the deadline code, the pages and the e-mails use these
+# names and never write the numbers again (README "Configuration").
+CLAIM_SELLER_BUSINESS_DAYS = env.int("CLAIM_SELLER_BUSINESS_DAYS", default=3)
+CLAIM_EXTENDED_BUSINESS_DAYS = env.int("CLAIM_EXTENDED_BUSINESS_DAYS", default=7)
+CLAIM_NOT_RECEIVED_AFTER_DAYS = env.int("CLAIM_NOT_RECEIVED_AFTER_DAYS", default=17)
+# After the carrier marked the order delivered, a "not received" claim needs the buyer's sworn statement, and
+# is refused once this many days have passed since the delivery.
+CLAIM_NOT_RECEIVED_AFTER_DELIVERY_DAYS = env.int("CLAIM_NOT_RECEIVED_AFTER_DELIVERY_DAYS", default=7)
+SALE_CLOSES_AFTER_WEEKS = env.int("SALE_CLOSES_AFTER_WEEKS", default=6)
+CLAIM_RETURN_SHIP_BUSINESS_DAYS = env.int("CLAIM_RETURN_SHIP_BUSINESS_DAYS", default=5)
+# The seller's time to confirm receipt of a return (and so release the refund), counted from the day the buyer
+# shipped it: the transit is included, since the portal does not follow the return's parcel.
+CLAIM_RETURN_CONFIRM_BUSINESS_DAYS = env.int("CLAIM_RETURN_CONFIRM_BUSINESS_DAYS", default=7)
+CLAIM_APPEAL_DAYS = env.int("CLAIM_APPEAL_DAYS", default=30)
+# What the pages promise for a refund to the card (the provider's usual delay), in business days.
+REFUND_CARD_BUSINESS_DAYS = env.int("REFUND_CARD_BUSINESS_DAYS", default=5)
+# The payment provider that executes refunds to the card: "manual" (an agent marks them paid in the admin).
+REFUND_PROVIDER = env.str("REFUND_PROVIDER", default="manual")
+
 # --- Page caches (issue 13) ---
 # The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
 # how long a change that slipped past that could show. Public pages (help centre, contact page and the

@@ -63,6 +63,7 @@ class SellerFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Vendeur {n}")
     kind = SellerProfile.Kind.PROFESSIONAL
     contact_email = factory.LazyAttribute(lambda seller: seller.user.email)
+    return_address = factory.LazyAttribute(lambda seller: f"{seller.display_name}\n1 rue des Retours\n75002 Paris")
 
 
 class ListingFactory(factory.django.DjangoModelFactory):
@@ -90,12 +91,27 @@ def make_order(*, buyer=None, seller=None, days_ago: float = 5, now: datetime | 
                         purchased_at=now - timedelta(days=days_ago), **defaults)
 
 
+def make_shipped_order(**kwargs) -> Order:
+    """An order that has left the seller (shipped the day after the purchase): item claims need one."""
+    from orders.services import order_mark_shipped
+
+    order = make_order(**kwargs)
+    return order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A000000001",
+                              at=order.purchased_at + timedelta(days=1))
+
+
 def make_claim(*, order=None, reason="damaged", now: datetime | None = None, description="Écran fissuré", **fields):
     """A claim opened through the domain on `order` (a new 5-day-old order by default)."""
     from claims.domain import claim_open
 
     now = now or timezone.now()
     order = order or make_order(now=now)
+    if reason in ("damaged", "different", "counterfeit") and order.shipped_at is None and order.status == "placed":
+        # The buyer can only judge an item that has left the seller (claims/eligibility.py).
+        from orders.services import order_mark_shipped
+
+        order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A000000000",
+                           at=min(order.purchased_at + timedelta(days=1), now))
     if reason == "other":
         fields.setdefault("other_kind", "other")
     return claim_open(order=order, buyer=order.buyer, reason=reason, description=description, now=now,

@@ -21,6 +21,7 @@ from claims import domain
 from claims.models import Proposal
 from claims.photos import process_upload, process_uploads
 from helpdesk.services import contact_request_create
+from orders.services import order_mark_shipped
 from tests.factories import make_claim, make_order
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,8 @@ def world(roles):
     """One of everything a URL can name, all belonging to the buyer and the seller of `roles`."""
     cache.clear()  # the login throttle counts across tests
     now = timezone.now()
+    # The wizard's item reasons need an order that has shipped (claims/eligibility.py).
+    order_mark_shipped(order=roles["order"], carrier="Colissimo", tracking_number="6A1", at=roles["order"].purchased_at)
     claim_order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=20)
     claim = make_claim(order=claim_order, reason="not_received", photos=[process_upload(png())], now=now)
     proposal = domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.EXCHANGE,

@@ -137,7 +137,7 @@ def test_a_pending_proposal_does_not_stop_the_clock_and_lapses_at_takeover():
 def test_a_claim_settled_before_its_deadline_is_never_taken_over():
     opened = paris(2026, 2, 2, 10, 0)
     claim = open_claim(opened)
-    proposal = domain.claim_propose(claim_id=claim.pk, seller_user=claim.seller.user, kind="exchange", now=opened)
+    proposal = domain.claim_propose(claim_id=claim.pk, seller_user=claim.seller.user, kind="full_refund", now=opened)
     domain.claim_accept(claim_id=claim.pk, proposal_id=proposal.pk, buyer=claim.buyer, now=paris(2026, 2, 5, 23, 59))
 
     assert deadlines.sweep(now=paris(2026, 2, 6)).taken_over == 0

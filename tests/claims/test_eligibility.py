@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from claims.eligibility import claim_eligibility, not_received_from
 from claims.models import Claim
 from orders.models import Order
+from orders.services import order_mark_shipped
 from tests.factories import make_order
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -18,7 +19,9 @@ NOT_RECEIVED = Claim.Reason.NOT_RECEIVED
 
 @pytest.fixture
 def order(roles):
-    return make_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=PURCHASED, days_ago=0)
+    # Shipped at once: the item reasons need a shipped order (tests/claims/test_eligibility_parcel.py).
+    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=PURCHASED, days_ago=0)
+    return order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A1", at=PURCHASED)
 
 
 def eligibility(order, user, now):

@@ -16,7 +16,7 @@ from claims.models import Claim, Notification
 from orders.models import AccountPreferences
 from rakuten_portal import outbox
 from rakuten_portal.celery import app as celery_app
-from tests.factories import make_order
+from tests.factories import make_shipped_order
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def eager_celery(settings):
 
 @pytest.fixture
 def order(roles):
-    return make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=3)
+    return make_shipped_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=3)
 
 
 def open_on(order, now=None):
@@ -252,7 +252,7 @@ def test_unread_count_and_mark_read(order):
 def test_the_reminder_comes_when_the_last_day_begins_and_says_today(roles, language, subject, deadline):
     AccountPreferences.objects.create(user=roles["seller"], language=language)
     opened = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)  # Tuesday: the deadline is Friday 6 March, end of day
-    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=opened, days_ago=5)
+    order = make_shipped_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=opened, days_ago=5)
     claim = open_on(order, now=opened)
     Notification.objects.all().delete()
     assert deadlines.sweep(now=datetime(2026, 3, 5, 23, 59, 59, tzinfo=PARIS)).reminded == 0

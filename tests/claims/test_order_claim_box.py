@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims.business_days import PARIS
 from orders.models import Order
-from tests.factories import make_claim, make_order
+from tests.factories import make_claim, make_order, make_shipped_order
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_buyer_is_told_from_when_not_received_opens_and_offered_to_contact_the_s
 
 
 def test_from_day_17_no_date_is_shown(client, roles):
-    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=20)
+    order = make_shipped_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=20)
     client.force_login(roles["buyer"])
     html = box(order_page(client, order))
     assert "Faire une réclamation" in html

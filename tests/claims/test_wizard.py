@@ -19,7 +19,8 @@ from claims.business_days import PARIS, business_deadline
 from claims.models import Attachment, Claim, Notification
 from claims.wizard import TMP_FOLDER, purge_abandoned_wizard_files
 from orders.models import Order
-from tests.factories import ListingFactory, make_claim, make_order
+from orders.services import order_mark_shipped
+from tests.factories import ListingFactory, make_claim, make_order, make_shipped_order
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,15 @@ def buyer_client(client, roles):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _shipped(request):
+    """The item reasons need an order that has shipped (claims/eligibility.py): the roles' order has."""
+    if "roles" in request.fixturenames:
+        roles = request.getfixturevalue("roles")
+        order = roles["order"]
+        order_mark_shipped(order=order, carrier="Colissimo", tracking_number="6A1", at=order.purchased_at)
+
+
 # --- each reason end to end ----------------------------------------------------
 
 
@@ -160,7 +170,7 @@ def test_claim_stores_the_seller_deadline_of_three_business_days_and_notifies_th
     # Fri 26 (2), Mon 29 (3): the seller has until Monday 29 December 2025, 23:59:59 Paris time.
     filed = datetime(2025, 12, 23, 10, 0, tzinfo=PARIS)
     with time_machine.travel(filed, tick=False):
-        order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=5)
+        order = make_shipped_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=5)
         Wizard(buyer_client, order).run("damaged")
     claim = Claim.objects.get()
     assert claim.opened_at == filed
@@ -488,6 +498,7 @@ def test_wizard_queries_do_not_grow_with_orders_or_lines(client, roles):
     for _ in range(8):
         listing = ListingFactory(seller=roles["seller_profile"])
         OrderLine.objects.create(order=big, listing=listing, title=listing.title, quantity=1, unit_price=listing.price)
+    order_mark_shipped(order=big, carrier="Colissimo", tracking_number="6A2", at=big.purchased_at)
     assert queries_for_first_step(client, big) == first
     assert queries_for_items_step(client, big) == items
 

@@ -267,6 +267,8 @@ PAGES: dict[str, list[Screen]] = {
         Screen("claim, proposal pending", claim_url("pending_claim")),
         Screen("claim, not received", claim_url("not_received_claim")),
         Screen("notifications", reverse("claims:notifications")),
+        Screen("my claims", reverse("claims:mine")),
+        Screen("wallet", reverse("orders:wallet")),
         Screen("help centre", reverse("helpdesk:index")),
         Screen("contact form", reverse("helpdesk:contact_form")),
         Screen("contact form, errors", reverse("helpdesk:contact_form"), submit_empty()),
@@ -309,6 +311,8 @@ PAGES: dict[str, list[Screen]] = {
         Screen("seller", lambda s: reverse("admin:orders_sellerprofile_change", args=[s.pending_claim.seller_id])),
         Screen("chat console", reverse("admin:helpdesk_conversation_console"), console_with_a_conversation,
                console_scripted),
+        Screen("refunds", reverse("admin:orders_refund_changelist")),
+        Screen("payouts", reverse("admin:orders_payout_changelist")),
     ],
 }
 

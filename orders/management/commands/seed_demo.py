@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import Listing, Order, OrderLine, SellerProfile, TrackingEvent
+from orders.models import Listing, Order, OrderLine, Payout, SellerProfile, TrackingEvent
 from orders.numbering import ORDER_PREFIX, next_numbers
 from orders.services import order_create, order_mark_delivered, order_mark_shipped
 from rakuten_portal.agents import agent_group
@@ -103,9 +103,11 @@ class Command(BaseCommand):
             users[username] = user
         users["agent"].groups.add(agent_group())
         SellerProfile.objects.get_or_create(user=users["boutique-paris"], defaults=dict(
-            display_name="Boutique Paris", kind=SellerProfile.Kind.PROFESSIONAL, contact_email="contact@boutique-paris.example"))
+            display_name="Boutique Paris", kind=SellerProfile.Kind.PROFESSIONAL, contact_email="contact@boutique-paris.example",
+            return_address="Boutique Paris — Service retours\n18 rue du Faubourg-Saint-Antoine\n75011 Paris"))
         SellerProfile.objects.get_or_create(user=users["marc"], defaults=dict(
-            display_name="Marc D.", kind=SellerProfile.Kind.INDIVIDUAL, contact_email="marc@example.com"))
+            display_name="Marc D.", kind=SellerProfile.Kind.INDIVIDUAL, contact_email="marc@example.com",
+            return_address="Marc D.\n4 impasse des Lilas\n33000 Bordeaux"))
         return users
 
     def ensure_listings(self, users):
@@ -201,6 +203,12 @@ class Command(BaseCommand):
                 ], batch_size=2000)
                 TrackingEvent.objects.bulk_create([
                     TrackingEvent(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at) for order in created
+                ], batch_size=2000)
+                Payout.objects.bulk_create([
+                    Payout(order=order, seller_id=order.seller_id, amount=order.total,
+                           status=Payout.Status.TO_PAY if order.status == Order.Status.FINALIZED else Payout.Status.HELD,
+                           released_at=order.finalized_at)
+                    for order in created
                 ], batch_size=2000)
                 if claim_share:
                     from claims.demo import bulk_claims
