@@ -269,6 +269,8 @@ def test_every_page_has_no_accessibility_violation(role, browser, live_server, d
                         continue
                 for width, size in WIDTHS.items():
                     tab.set_viewport_size(size)
+                    # Let the page answer the resize (its resize handlers run before the next frames).
+                    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
                     where = f"{role} / {screen.name} / {language} / {size['width']}px ({tab.url})"
                     violations = axe_violations(tab)
                     checks.append((screen.name, role, language, size["width"], len(violations)))
