@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.models import Order
+from rakuten_portal.formatting import money
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
@@ -200,7 +201,7 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
     total = claim.order.total
     if kind == Proposal.Kind.PARTIAL_REFUND:
         if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s.") % {"total": money(total)})
     elif kind in (Proposal.Kind.FULL_REFUND, Proposal.Kind.RETURN_REFUND):
         amount = total
     elif kind == Proposal.Kind.SHIPMENT_PROOF:
@@ -372,7 +373,7 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
     total = claim.order.total
     if decision == Claim.Decision.REFUND_PARTIAL:
         if amount is None or amount <= 0 or amount > total:
-            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €.") % {"total": total})
+            raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s.") % {"total": money(total)})
     elif decision == Claim.Decision.REFUND_FULL:
         amount = total
     else:

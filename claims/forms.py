@@ -5,6 +5,8 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.formatting import money
+
 from .models import Claim, ClaimMessage, Proposal
 from .photos import MultipleImageField
 
@@ -62,10 +64,10 @@ class ProposalForm(forms.Form):
         total = claim.order.total
         self.fields["amount"].max_value = total
         self.fields["amount"].validators.append(MaxValueValidator(
-            total, message=_("Le montant ne peut pas dépasser %(total)s €, le total de la commande.") % {"total": total}))
+            total, message=_("Le montant ne peut pas dépasser %(total)s, le total de la commande.") % {"total": money(total)}))
         self.fields["amount"].widget.attrs.update({"max": total, "step": "0.01", "min": "0.01"})
-        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s €, le total de la commande.") % {
-            "total": total}
+        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s, le total de la commande.") % {
+            "total": money(total)}
 
     def clean(self):
         cleaned = super().clean()

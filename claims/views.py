@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
-from rakuten_portal.private_files import serve_private_file
+from rakuten_portal.private_files import file_csp, serve_private_file
 
 from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
@@ -213,6 +213,7 @@ def claim_extend_post(request, pk):
 
 
 @login_required
+@file_csp
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
     attachment = attachment_visible_to(request.user, pk)
@@ -221,6 +222,7 @@ def attachment_file(request, pk):
 
 
 @login_required
+@file_csp
 def attachment_thumbnail(request, pk):
     """The small image shown in the thread; PDFs have none."""
     attachment = attachment_visible_to(request.user, pk)

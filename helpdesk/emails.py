@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from rakuten_portal.formatting import person_name
 from rakuten_portal.outbox import Outbox
 
 from .models import ContactMessage, ContactRequest, OutgoingEmail
@@ -49,6 +50,7 @@ def render(email: OutgoingEmail) -> tuple[str, str]:
         if contact_request.requester_id:
             link = settings.SITE_URL.rstrip("/") + reverse("helpdesk:request_detail", args=[contact_request.reference])
         context = {"contact_request": contact_request, "message": email.message, "link": link,
+                   "name": person_name(contact_request.requester) if contact_request.requester_id else "",
                    "form_link": settings.SITE_URL.rstrip("/") + reverse("helpdesk:contact_form")}
         body = render_to_string(TEMPLATES[email.kind], context)
         subject = f"[{contact_request.reference}] {email.get_kind_display()}"
@@ -56,7 +58,7 @@ def render(email: OutgoingEmail) -> tuple[str, str]:
 
 
 OUTBOX = Outbox(model=OutgoingEmail, statuses=OutgoingEmail.Status, status="status", attempts="attempts",
-                next_attempt_at="next_attempt_at", sent_at="sent_at", select_related=("request", "message"))
+                next_attempt_at="next_attempt_at", sent_at="sent_at", select_related=("request__requester", "message"))
 
 
 def compose(email: OutgoingEmail):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from rakuten_portal.private_files import serve_private_file
+from rakuten_portal.private_files import file_csp, serve_private_file
 
 from . import articles, channels, phone_hours
 from .forms import ContactForm, ReplyForm, SearchForm
@@ -199,6 +199,7 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
 
 
 @login_required
+@file_csp
 def attachment_file(request, pk):
     """The stored file, to its request's owner and staff only; PDFs are downloaded, never shown inline."""
     attachment = access_attachment(request.user, pk)
@@ -207,6 +208,7 @@ def attachment_file(request, pk):
 
 
 @login_required
+@file_csp
 def attachment_thumbnail(request, pk):
     """The image's thumbnail, with the same access rule."""
     attachment = access_attachment(request.user, pk)

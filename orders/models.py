@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.formatting import money
+
 SALE_CLOSES_AFTER = timedelta(weeks=6)
 
 
@@ -85,8 +87,8 @@ class Listing(models.Model):
 
 
 def wallet_above_total_message(total):
-    return _("La part payée par le porte-monnaie ne peut pas dépasser le total de la commande (%(total)s €).") % {
-        "total": total
+    return _("La part payée par le porte-monnaie ne peut pas dépasser le total de la commande (%(total)s).") % {
+        "total": money(total)
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from claims.business_days import business_days_left, is_last_business_day
 from claims.models import Claim, ClaimMessage
+from rakuten_portal.formatting import person_name
 
 register = template.Library()
 
@@ -42,7 +43,7 @@ def author_label(message: ClaimMessage, claim: Claim) -> str:
     if message.role == ClaimMessage.Role.SELLER:
         return _("%(name)s (vendeur)") % {"name": claim.seller.display_name}
     if message.role == ClaimMessage.Role.BUYER:
-        return _("%(name)s (acheteur)") % {"name": claim.buyer.first_name or claim.buyer.get_username()}
+        return _("%(name)s (acheteur)") % {"name": person_name(claim.buyer)}
     return _("Service client Rakuten")
 
 
