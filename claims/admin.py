@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
+from rakuten_portal.agents import is_agent
 
 from . import domain
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
@@ -189,7 +190,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def may_act(self, request) -> bool:
         """Agents with the claims permission may assign, note, write and decide (the domain checks the rest)."""
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("claims.change_claim")
+        return is_agent(request.user) and request.user.has_perm("claims.change_claim")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "buyer", "seller", "assigned_to")

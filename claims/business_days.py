@@ -38,7 +38,11 @@ def is_business_day(day: date) -> bool:
 
 
 def end_of_day(day: date) -> datetime:
-    """Return the last representable instant of a date in Paris local time."""
+    """Return the last instant of a date in Paris local time: 23:59:59.999999.
+
+    A deadline is stored as this instant, so the whole second 23:59:59 still counts and every comparison is
+    "overdue once now > deadline": a claim becomes overdue at 00:00:00.000000 of the next day, not a second early.
+    """
     return datetime.combine(day, time.max, tzinfo=PARIS)
 
 
@@ -96,13 +100,17 @@ def _weekday_holidays_between(first: date, last: date) -> int:
 
 
 def business_days_left(now: datetime, deadline: datetime) -> int:
-    """Count business days from today through the deadline's date, or 0 once it has passed."""
+    """Count the business days after today up to the deadline's date: the promise's own count.
+
+    A claim opened on a Tuesday with a deadline on Friday has 3 left that Tuesday; on the deadline's day, 0
+    (the pages say "dernier jour"); 0 too once the deadline has passed.
+    """
     if now > deadline:
         return 0
-    today, last = _local_date(now), _local_date(deadline)
-    return _weekdays_between(today, last) - _weekday_holidays_between(today, last)
+    first, last = _local_date(now) + timedelta(days=1), _local_date(deadline)
+    return _weekdays_between(first, last) - _weekday_holidays_between(first, last)
 
 
 def is_last_business_day(now: datetime, deadline: datetime) -> bool:
-    """Tell whether only the deadline's own business day remains to answer."""
-    return now <= deadline and business_days_left(now, deadline) == 1
+    """Tell whether today (Paris) is the deadline's own day and the deadline has not passed."""
+    return now <= deadline and _local_date(now) == _local_date(deadline)

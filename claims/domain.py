@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.models import Order
+from rakuten_portal.agents import is_agent
 from rakuten_portal.formatting import money
 
 from .business_days import business_deadline, reminder_time
@@ -48,7 +49,7 @@ def role_of(claim: Claim, user) -> str | None:
         return ClaimMessage.Role.BUYER
     if claim.seller.user_id == user.pk:
         return ClaimMessage.Role.SELLER
-    if user.is_staff:
+    if is_agent(user):
         return ClaimMessage.Role.SUPPORT
     return None
 
@@ -181,7 +182,7 @@ def claim_post_message(*, claim_id: int, author, body: str, now: datetime, attac
 def claim_add_note(*, claim_id: int, agent, body: str, now: datetime) -> ClaimMessage:
     """Add an internal note that only agents see; nobody is notified."""
     claim = _locked(claim_id)
-    if not agent.is_staff:
+    if not is_agent(agent):
         raise ClaimActionError(_("Seuls les conseillers peuvent ajouter une note interne."))
     if not body.strip():
         raise ClaimActionError(_("La note est vide."))
@@ -349,7 +350,7 @@ def takeover_detail(*, reason: str, has_guarantee: bool, proposal_kinds=frozense
 def claim_assign(*, claim_id: int, agent, now: datetime) -> Claim:
     """An agent takes a claim that support has taken over."""
     claim = _locked(claim_id)
-    if not agent.is_staff:
+    if not is_agent(agent):
         raise ClaimActionError(_("Seuls les conseillers peuvent prendre un dossier."))
     if not claim.is_with_support:
         raise ClaimActionError(_("Seul un dossier pris en charge par le service client peut être attribué."))
@@ -364,7 +365,7 @@ def claim_decide(*, claim_id: int, agent, decision: str, reason: str, now: datet
                  amount: Decimal | None = None) -> Claim:
     """An agent decides the outcome with a written reason; both parties are told."""
     claim = _locked(claim_id)
-    if not agent.is_staff:
+    if not is_agent(agent):
         raise ClaimActionError(_("Seuls les conseillers peuvent décider."))
     if decision not in Claim.Decision.values:
         raise ClaimActionError(_("Choisissez une décision."))

@@ -289,7 +289,7 @@ class Notification(models.Model):
         DECLINED = "declined", _("Proposition refusée")
         WITHDRAWN = "withdrawn", _("Réclamation annulée")
         EXTENDED = "extended", _("Délai supplémentaire")
-        REMINDER = "reminder", _("Rappel : date limite demain")
+        REMINDER = "reminder", _("Rappel : votre date limite est aujourd'hui")
         TAKEN_OVER = "taken_over", _("Le service client Rakuten prend le relais")
         DECIDED = "decided", _("Décision du service client")
         ORDER_MESSAGE = "order_message", _("Nouveau message sur une commande")

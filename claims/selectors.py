@@ -16,16 +16,17 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderMessage
+from rakuten_portal.agents import is_agent
 
 from .eligibility import claim_eligibility
 from .models import Attachment, Claim, Proposal
 
 
 def claims_visible_to(user):
-    """Claims the user may open: as buyer, as seller, or all for staff."""
+    """Claims the user may open: as buyer, as seller, or all for an agent."""
     if not user.is_authenticated:
         return Claim.objects.none()
-    if user.is_staff:
+    if is_agent(user):
         return Claim.objects.all()
     return Claim.objects.filter(Q(buyer=user) | Q(seller__user=user))
 
@@ -52,9 +53,9 @@ def claim_timeline(claim: Claim):
 
 
 def claim_thread(claim: Claim, user):
-    """The claim's messages with their attachments; internal notes only for staff."""
+    """The claim's messages with their attachments; internal notes only for agents."""
     messages = claim.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
-    if not user.is_staff:
+    if not is_agent(user):
         messages = messages.filter(internal=False)
     return messages
 
@@ -70,13 +71,13 @@ def claim_opening_photos(claim: Claim):
 
 
 def attachment_visible_to(user, attachment_id) -> Attachment:
-    """The attachment if its claim is visible to the user (internal notes' only to staff), else 404."""
+    """The attachment if its claim is visible to the user (internal notes' only to agents), else 404."""
     attachment = (
         Attachment.objects.select_related("message")
         .filter(pk=attachment_id, claim__in=claims_visible_to(user))
         .first()
     )
-    if attachment is None or (attachment.message_id and attachment.message.internal and not user.is_staff):
+    if attachment is None or (attachment.message_id and attachment.message.internal and not is_agent(user)):
         raise Http404
     return attachment
 

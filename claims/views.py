@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
-from rakuten_portal.private_files import file_csp, serve_private_file
+from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
+from rakuten_portal.request_ids import parse_id
 
 from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
@@ -216,20 +217,14 @@ def claim_extend_post(request, pk):
 @file_csp
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
-    attachment = attachment_visible_to(request.user, pk)
-    download = None if attachment.is_image else attachment.original_name
-    return serve_private_file(attachment.file.name, attachment.content_type, download_name=download)
+    return serve_attachment(attachment_visible_to(request.user, pk))
 
 
 @login_required
 @file_csp
 def attachment_thumbnail(request, pk):
     """The small image shown in the thread; PDFs have none."""
-    attachment = attachment_visible_to(request.user, pk)
-    if not attachment.is_image or not attachment.thumbnail:
-        raise Http404
-    content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
-    return serve_private_file(attachment.thumbnail.name, content_type)
+    return serve_thumbnail(attachment_visible_to(request.user, pk))
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -254,10 +249,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
 @require_POST
 def notifications_mark_read(request):
     """Mark all the user's notices read; or, given one, mark it read and open what it is about."""
-    notification_id = request.POST.get("notification", "")
-    if notification_id:
-        notification = Notification.objects.filter(
-            recipient=request.user, pk=notification_id if notification_id.isdigit() else None).first()
+    posted = request.POST.get("notification", "")
+    if posted:
+        notification_id = parse_id(posted)
+        notification = notification_id and Notification.objects.filter(recipient=request.user,
+                                                                        pk=notification_id).first()
         if notification is None:
             raise Http404
         mark_read(user=request.user, now=timezone.now(), notification_ids=[notification.pk])

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.agents import agent_accounts, is_agent
+
 from .forms import ContactRequestAdminForm
 from .models import Article, Category, ContactMessage, ContactRequest, OutgoingEmail
 from .services import contact_request_answer
@@ -84,6 +86,16 @@ class ContactRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from customers, through the contact form
 
+    def get_fieldsets(self, request, obj=None):
+        # Only agents write to customers: the answer box is not offered to other staff.
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if is_agent(request.user) else [fs for fs in fieldsets if "reply" not in fs[1]["fields"]]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = agent_accounts()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("commande"))
     def order_link(self, contact_request):
         if not contact_request.order_id:
@@ -92,7 +104,8 @@ class ContactRequestAdmin(admin.ModelAdmin):
                            contact_request.order_number)
 
     def save_model(self, request, obj, form, change):
-        reply = form.cleaned_data.get("reply", "").strip()
+        # The declared field stays on the form even when the fieldsets leave it out: ignore it for non-agents.
+        reply = form.cleaned_data.get("reply", "").strip() if is_agent(request.user) else ""
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if reply:

@@ -101,6 +101,8 @@ class ContactRequest(models.Model):
         verbose_name = _("demande au service client")
         verbose_name_plural = _("demandes au service client")
         ordering = ["-created_at", "-id"]
+        # rakuten_portal.agents.AGENT_PERMISSION: what makes an account a support agent on the site.
+        permissions = [("act_as_agent", "Peut agir comme conseiller du service client")]
         indexes = [
             models.Index(fields=["requester", "-created_at"], name="contact_requester_idx"),
             models.Index(fields=["status", "-created_at"], name="contact_status_idx"),

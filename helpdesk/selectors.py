@@ -4,6 +4,7 @@ from django.http import Http404
 
 from orders.numbering import number_pattern
 from orders.selectors import orders_bought_by
+from rakuten_portal.agents import is_agent
 
 from .models import ContactAttachment, ContactMessage, ContactRequest
 
@@ -20,10 +21,10 @@ def requests_of(user):
 
 
 def requests_visible_to(user):
-    """Requests the user may open: their own, or all for staff."""
+    """Requests the user may open: their own, or all for an agent."""
     if not user.is_authenticated:
         return ContactRequest.objects.none()
-    if user.is_staff:
+    if is_agent(user):
         return ContactRequest.objects.all()
     return ContactRequest.objects.filter(requester=user)
 
@@ -45,7 +46,7 @@ def access_request(user, reference: str) -> ContactRequest:
 
 
 def access_attachment(user, attachment_id) -> ContactAttachment:
-    """The attachment if its request is the user's (or the user is staff), else 404."""
+    """The attachment if its request is the user's (or the user is an agent), else 404."""
     attachment = ContactAttachment.objects.filter(
         pk=attachment_id, request__in=requests_visible_to(user)
     ).first()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orders.numbering import next_numbers
+from rakuten_portal.agents import is_agent
 
 from .emails import email_queue
 from .models import ContactAttachment, ContactMessage, ContactRequest, OutgoingEmail
@@ -80,6 +81,8 @@ def contact_request_reply(*, contact_request: ContactRequest, author, body: str,
 def contact_request_answer(*, contact_request: ContactRequest, agent, body: str, now: datetime,
                            close: bool = False) -> ContactMessage:
     """An agent answers: the reply is kept on the request and e-mailed to the customer after commit."""
+    if not is_agent(agent):
+        raise ContactRequestError(_("Seuls les conseillers du service client peuvent répondre."))
     with transaction.atomic():
         locked = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
         message = ContactMessage.objects.create(

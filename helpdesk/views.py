@@ -1,6 +1,4 @@
 """Pages of the help centre (articles, search), the contact page, the contact form and "Mes demandes"."""
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from rakuten_portal.private_files import file_csp, serve_private_file
+from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 
 from . import articles, channels, phone_hours
 from .forms import ContactForm, ReplyForm, SearchForm
@@ -202,17 +200,11 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
 @file_csp
 def attachment_file(request, pk):
     """The stored file, to its request's owner and staff only; PDFs are downloaded, never shown inline."""
-    attachment = access_attachment(request.user, pk)
-    download = None if attachment.is_image else attachment.original_name
-    return serve_private_file(attachment.file.name, attachment.content_type, download_name=download)
+    return serve_attachment(access_attachment(request.user, pk))
 
 
 @login_required
 @file_csp
 def attachment_thumbnail(request, pk):
     """The image's thumbnail, with the same access rule."""
-    attachment = access_attachment(request.user, pk)
-    if not attachment.thumbnail:
-        raise Http404
-    content_type = mimetypes.guess_type(attachment.thumbnail.name)[0] or "image/jpeg"
-    return serve_private_file(attachment.thumbnail.name, content_type)
+    return serve_thumbnail(access_attachment(request.user, pk))

@@ -2,12 +2,18 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rakuten_portal.admin_a11y import LabelledInlineFormSet
 
-from .models import OrderLine, TrackingEvent, wallet_above_total_message
+from .models import (
+    DUPLICATE_FINALIZED,
+    DUPLICATE_FINALIZED_MESSAGE,
+    OrderLine,
+    TrackingEvent,
+    wallet_above_total_message,
+)
 
 
 class OrderLineAdminForm(forms.ModelForm):
@@ -67,4 +73,6 @@ class TrackingEventInlineFormSet(LabelledInlineFormSet):
             and form.cleaned_data.get("kind") == TrackingEvent.Kind.FINALIZED
         ]
         for form in finalized[1:]:
-            form.add_error("kind", _("Une commande n'a qu'une étape « Vente finalisée »."))
+            # The step already stored was caught by the model's constraint, with the same message.
+            if not form.has_error(NON_FIELD_ERRORS, code=DUPLICATE_FINALIZED):
+                form.add_error("kind", DUPLICATE_FINALIZED_MESSAGE)

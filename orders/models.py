@@ -242,6 +242,10 @@ class OrderLine(models.Model):
         return self.quantity * self.unit_price
 
 
+DUPLICATE_FINALIZED = "duplicate_finalized"
+DUPLICATE_FINALIZED_MESSAGE = _("Une commande n'a qu'une étape « Vente finalisée ».")
+
+
 class TrackingEvent(models.Model):
     class Kind(models.TextChoices):
         PLACED = "placed", _("Commande passée")
@@ -262,7 +266,9 @@ class TrackingEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["order", "at"], name="tracking_order_at_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(kind="finalized"), name="one_finalized_event_per_order"),
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="finalized"), name="one_finalized_event_per_order",
+                                    violation_error_code=DUPLICATE_FINALIZED,
+                                    violation_error_message=DUPLICATE_FINALIZED_MESSAGE),
         ]
 
     def __str__(self):

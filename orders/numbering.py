@@ -11,7 +11,8 @@ ORDER_PREFIX = "RK"
 
 def number_pattern(prefix: str) -> re.Pattern:
     """The regular expression a number with this prefix matches (case-insensitive)."""
-    return re.compile(rf"^{prefix}-\d{{4}}-\d{{6,}}$", re.IGNORECASE)
+    # ASCII digits only (\d would take "٢٠٢٦"), and \Z, not $, which also matches before a final newline.
+    return re.compile(rf"^{prefix}-[0-9]{{4}}-[0-9]{{6,}}\Z", re.IGNORECASE | re.ASCII)
 
 
 def next_numbers(*, prefix: str, year: int, count: int = 1) -> list[str]:

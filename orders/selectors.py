@@ -2,6 +2,8 @@
 from django.db.models import Q, Subquery
 from django.http import Http404
 
+from rakuten_portal.agents import is_agent
+
 from .models import Order, SellerProfile
 from .numbering import ORDER_PREFIX, number_pattern
 
@@ -35,10 +37,10 @@ def seller_profile_of(request):
 
 
 def orders_visible_to(user):
-    """Orders the user may open: bought, sold, or all for staff."""
+    """Orders the user may open: bought, sold, or all for an agent."""
     if not user.is_authenticated:
         return Order.objects.none()
-    if user.is_staff:
+    if is_agent(user):
         return Order.objects.all()
     return Order.objects.filter(Q(buyer=user) | Q(seller__user=user))
 

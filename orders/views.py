@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from rakuten_portal.agents import is_agent
+
 from .models import AccountPreferences
 from .pagination import CappedCountPaginator
 from .selectors import access_order, orders_bought_by, orders_sold_by
@@ -29,8 +31,7 @@ class _OrderListView(LoginRequiredMixin, ListView):
     context_object_name = "orders"
 
     def search_term(self):
-        # PostgreSQL refuses NUL bytes in a text parameter: a stray one would be a 500.
-        return self.request.GET.get("q", "").replace("\x00", "").strip()[:40]
+        return self.request.GET.get("q", "").strip()[:40]
 
     def paginate_queryset(self, queryset, page_size):
         # A stale or typed page number shows the nearest page rather than an error page.
@@ -75,6 +76,7 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context["tracking"] = list(order.tracking_events.all())
         context["is_buyer"] = order.buyer_id == self.request.user.pk
         context["is_seller"] = order.seller.user_id == self.request.user.pk
+        context["is_agent_viewer"] = is_agent(self.request.user)
         now = timezone.now()
         context.update(order_claim_context(order=order, user=self.request.user, now=now))
         if context["is_buyer"] or context["is_seller"]:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (kept for schedule edits by operators)
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the language and the user (the 400 page shows both), before any view reads a parameter.
+    "rakuten_portal.middleware.RefuseNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -103,6 +106,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# --- Client address behind proxies ---
+# How many reverse proxies of ours stand in front of the app, each appending to X-Forwarded-For. 0: the
+# header is ignored and the client is REMOTE_ADDR. django-ipware reads it (rakuten_portal/client_address.py)
+# for the login throttle and the rate limits alike.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+if "RATELIMIT_IP_META_KEY" in env.ENVIRON:
+    # The old setting named one header and trusted whatever a client wrote in it.
+    raise ImproperlyConfigured("RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT (see README).")
+AXES_CLIENT_IP_CALLABLE = "rakuten_portal.client_address.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -229,8 +244,8 @@ LOGGING = {
 # locmem cache lives in one process: good enough there, so only for those two is the check silenced.
 HELPDESK_CONTACT_RATE = env.str("HELPDESK_CONTACT_RATE", default="5/h")
 RATELIMIT_USE_CACHE = "default"
-# Behind a proxy, the client address is in a header (e.g. HTTP_X_FORWARDED_FOR); REMOTE_ADDR otherwise.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# The client's address for the rate limits: the same function as the login throttle's (see below).
+RATELIMIT_IP_META_KEY = "rakuten_portal.client_address.client_ip"
 SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] in ("django.core.cache.backends.filebased.FileBasedCache",
                                     "django.core.cache.backends.locmem.LocMemCache"):

@@ -29,8 +29,30 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A support agent: staff, superuser (every admin permission) and in the group "Service client"."""
+
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def agent_group(obj, create, extracted, **kwargs):
+        if create:
+            from rakuten_portal.agents import agent_group
+
+            obj.groups.add(agent_group())
+
+
+class AgentFactory(StaffFactory):
+    """An agent by the group alone: staff, not superuser, holding only what "Service client" grants."""
+
+    is_superuser = False
+
+
+class StaffWithoutAgentPermissionFactory(UserFactory):
+    """A staff account with no permission: it may open the admin's door, nothing more (not an agent)."""
+
+    is_staff = True
+    is_superuser = False
 
 
 class SellerFactory(factory.django.DjangoModelFactory):

@@ -33,6 +33,15 @@ def proposal(roles, claim):
                                 now=timezone.now())
 
 
+@pytest.fixture
+def extendable_claim(roles):
+    """A guaranteed "not received" claim with the seller: the seller could ask for more time on it."""
+    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=20, has_guarantee=True)
+    claim = make_claim(order=order, reason=Claim.Reason.NOT_RECEIVED)
+    assert claim.may_extend
+    return claim
+
+
 def flash(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -87,7 +96,12 @@ def test_actions_refuse_get(client, roles, claim, proposal, action):
     ("seller", "accept"), ("seller", "decline"), ("seller", "withdraw"),
     ("staff", "propose"), ("staff", "accept"), ("staff", "decline"), ("staff", "withdraw"), ("staff", "extend"),
 ])
-def test_an_action_not_for_this_role_changes_nothing_and_says_why(client, roles, claim, proposal, role, action):
+def test_an_action_not_for_this_role_changes_nothing_and_says_why(client, roles, claim, proposal, extendable_claim,
+                                                                  role, action):
+    if action == "extend":
+        # Only the actor is wrong: the seller could extend this claim.
+        claim, proposal = extendable_claim, domain.claim_propose(
+            claim_id=extendable_claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.EXCHANGE, now=timezone.now())
     url, data = _actions(claim, proposal)[action]
     client.force_login(roles[role])
     response = client.post(url, data)

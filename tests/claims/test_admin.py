@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from claims import deadlines, domain
@@ -311,6 +312,23 @@ def test_the_notification_outbox_is_listed_read_only(client, agent, claim):
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 2
     assert page(client, "admin:claims_notification_add").status_code == 403
+
+
+def test_a_notification_change_page_shows_the_row_and_refuses_edits(client, agent, claim):
+    row = Notification.objects.filter(claim=claim).first()
+    url = reverse("admin:claims_notification_change", args=[row.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="_save"' not in html and 'name="email_status"' not in html
+    before = model_to_dict(row)
+    response = client.post(url, {"email_status": "sent", "email_attempts": "9", "kind": "decided",
+                                 "recipient": agent.pk, "_save": "Enregistrer"})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert model_to_dict(row) == before
+    assert client.post(reverse("admin:claims_notification_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert Notification.objects.filter(pk=row.pk).exists()
 
 
 def test_the_sweep_feeds_the_queue(client, agent):

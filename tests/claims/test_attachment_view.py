@@ -70,7 +70,7 @@ def test_an_image_is_served_inline_with_its_type_nosniff_and_private_caching(cli
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, max-age=3600"
-    assert response["Content-Disposition"] == "inline"
+    assert response["Content-Disposition"] == 'inline; filename="photo.png"'
     body = b"".join(response.streaming_content)
     assert Image.open(BytesIO(body)).size == (800, 600)
 

@@ -46,10 +46,28 @@ def test_business_days_are_weekdays_that_are_not_french_holidays(day, expected):
     assert is_business_day(day) is expected
 
 
-@pytest.mark.parametrize("year", [2025, 2026, 2027])
+# The eleven French public holidays (metropolitan), written out from the calendar: New Year, Easter Monday,
+# 1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November, Christmas.
+FRENCH_HOLIDAYS = {
+    2025: ["01-01", "04-21", "05-01", "05-08", "05-29", "06-09", "07-14", "08-15", "11-01", "11-11", "12-25"],
+    2026: ["01-01", "04-06", "05-01", "05-08", "05-14", "05-25", "07-14", "08-15", "11-01", "11-11", "12-25"],
+    2027: ["01-01", "03-29", "05-01", "05-08", "05-06", "05-17", "07-14", "08-15", "11-01", "11-11", "12-25"],
+}
+
+
+@pytest.mark.parametrize("year", sorted(FRENCH_HOLIDAYS))
 def test_no_french_public_holiday_is_a_business_day(year):
-    for day in holidays.country_holidays("FR", years=year):
-        assert not is_business_day(day)
+    for month_day in FRENCH_HOLIDAYS[year]:
+        assert not is_business_day(date.fromisoformat(f"{year}-{month_day}")), month_day
+
+
+@pytest.mark.parametrize("year", sorted(FRENCH_HOLIDAYS))
+def test_every_other_weekday_of_the_year_is_a_business_day(year):
+    holidays_of_year = {date.fromisoformat(f"{year}-{month_day}") for month_day in FRENCH_HOLIDAYS[year]}
+    day = date(year, 1, 1)
+    while day.year == year:
+        assert is_business_day(day) is (day.weekday() < 5 and day not in holidays_of_year), day
+        day += timedelta(days=1)
 
 
 def test_the_day_itself_never_counts_and_zero_means_the_same_day():
@@ -166,7 +184,9 @@ def test_reminder_fires_at_paris_midnight_starting_the_deadline_day():
     reminder = reminder_time(deadline.astimezone(UTC))
     assert reminder.astimezone(PARIS).isoformat() == "2026-03-31T00:00:00+02:00"
     assert is_last_business_day(reminder, deadline)
-    assert business_days_left(reminder - timedelta(microseconds=1), deadline) == 2
+    assert business_days_left(reminder, deadline) == 0
+    assert not is_last_business_day(reminder - timedelta(microseconds=1), deadline)
+    assert business_days_left(reminder - timedelta(microseconds=1), deadline) == 1
 
 
 # Deadline of a claim opened Tuesday 23 December 2025: Monday 29 December, end of day.
@@ -176,14 +196,15 @@ CHRISTMAS_DEADLINE = end_of_day(date(2025, 12, 29))
 @pytest.mark.parametrize(
     "now, left, is_last",
     [
-        (paris(2025, 12, 23, 10, 0), 4, False),  # opening day counts itself
+        (paris(2025, 12, 23, 10, 0), 3, False),  # opening day: the three promised days are all ahead
+        (paris(2025, 12, 24, 10, 0), 2, False),  # the 26th and the 29th
         (paris(2025, 12, 25, 10, 0), 2, False),  # Christmas doesn't count
-        (paris(2025, 12, 26, 10, 0), 2, False),  # business day before (Friday)
-        (paris(2025, 12, 27, 10, 0), 1, True),  # across the weekend, only Monday remains
-        (paris(2025, 12, 28, 23, 59), 1, True),
-        (paris(2025, 12, 29, 0, 0), 1, True),  # the last day itself
-        (utc(2025, 12, 28, 23, 30), 1, True),  # already Monday in Paris
-        (CHRISTMAS_DEADLINE, 1, True),  # the very last microsecond
+        (paris(2025, 12, 26, 10, 0), 1, False),  # business day before (Friday): Monday remains
+        (paris(2025, 12, 27, 10, 0), 1, False),  # across the weekend, Monday remains
+        (paris(2025, 12, 28, 23, 59), 1, False),
+        (paris(2025, 12, 29, 0, 0), 0, True),  # the last day itself
+        (utc(2025, 12, 28, 23, 30), 0, True),  # already Monday in Paris
+        (CHRISTMAS_DEADLINE, 0, True),  # the very last microsecond
         (CHRISTMAS_DEADLINE + timedelta(microseconds=1), 0, False),  # past
         (paris(2026, 1, 5, 9, 0), 0, False),  # long past
     ],
@@ -194,8 +215,9 @@ def test_business_days_left_and_last_day_around_the_deadline(now, left, is_last)
 
 
 def test_days_left_over_a_long_span_subtracts_weekday_holidays():
-    # 2026 has 261 weekdays, 9 of its public holidays fall on a weekday.
+    # 2026 has 261 weekdays, 9 of its public holidays fall on a weekday; 1 January itself is not counted.
     assert business_days_left(paris(2026, 1, 1, 0, 0), end_of_day(date(2026, 12, 31))) == 252
+    assert business_days_left(paris(2025, 12, 31, 12, 0), end_of_day(date(2026, 12, 31))) == 252
 
 
 def test_holiday_table_is_built_once_per_year(monkeypatch):

@@ -1,4 +1,5 @@
 """The claim page: one URL for buyer, seller and agent, each seeing only the actions they may take."""
+import re
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -123,7 +124,7 @@ def test_deadline_is_shown_as_a_paris_date_and_as_business_days_left(client, rol
     with time_machine.travel(opened, tick=False):
         html = client.get(url(claim)).content.decode()
     assert "lundi 29 décembre 2025 à 23:59" in html
-    assert "4 jours ouvrés restants" in html
+    assert "3 jours ouvrés restants" in html
     assert "deadline-urgent" not in html
 
 
@@ -136,6 +137,33 @@ def test_deadline_turns_urgent_on_the_last_business_day(client, roles):
         html = client.get(url(claim)).content.decode()
     assert "deadline-urgent" in html
     assert "Dernier jour" in html
+
+
+# Opened Tuesday 3 March 2026 (no holiday near): the seller has Wednesday, Thursday and Friday 6 March.
+COUNTDOWN = [
+    (datetime(2026, 3, 3, 10, 0), "3 jours ouvrés restants", "3 working days left"),
+    (datetime(2026, 3, 4, 10, 0), "2 jours ouvrés restants", "2 working days left"),
+    (datetime(2026, 3, 5, 23, 59), "1 jour ouvré restant", "1 working day left"),
+    (datetime(2026, 3, 6, 0, 0), "Dernier jour", "Last day"),
+    (datetime(2026, 3, 6, 23, 59, 59), "Dernier jour", "Last day"),
+    (datetime(2026, 3, 7, 0, 0), "Délai dépassé", "Deadline passed"),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("at, french, english", COUNTDOWN, ids=[c[1] + " " + c[0].isoformat() for c in COUNTDOWN])
+def test_the_countdown_agrees_with_the_three_business_days_promised(client, roles, settings, at, french, english,
+                                                                    language):
+    opened = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)
+    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=opened, days_ago=5)
+    claim = make_claim(order=order, now=opened)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for role in ("buyer", "seller"):
+        client.force_login(roles[role])
+        with time_machine.travel(at.replace(tzinfo=PARIS), tick=False):
+            html = client.get(url(claim)).content.decode()
+        badge = re.search(r'data-testid="deadline-badge">([^<]*)<', html).group(1)
+        assert badge == (french if language == "fr" else english), role
 
 
 def test_timeline_lists_every_event_and_the_thread_every_public_message(client, roles, claim):
@@ -221,6 +249,11 @@ def test_claim_page_query_count_does_not_grow_with_the_thread(client, roles, rol
     assert _queries(client, small) == _queries(client, big)
 
 
+# What each role alone can do on the page, in English.
+ENGLISH_ONLY_FOR = {"buyer": "Cancel my claim", "seller": "Send the proposal",
+                    "staff": "Internal note: visible to customer service only"}
+
+
 @pytest.mark.parametrize("role", ["buyer", "seller", "staff"])
 def test_claim_page_renders_in_english_too(client, roles, claim, settings, role):
     domain.claim_propose(claim_id=claim.pk, seller_user=roles["seller"], kind=Proposal.Kind.PARTIAL_REFUND,
@@ -229,4 +262,10 @@ def test_claim_page_renders_in_english_too(client, roles, claim, settings, role)
     client.force_login(roles[role])
     response = client.get(url(claim))
     assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
+    page = response.content.decode()
+    assert 'lang="en"' in page
+    for english in ("Where does the claim stand?", "Item damaged or not working", "In progress with the seller",
+                    "Partial refund (discount)", "History", ENGLISH_ONLY_FOR[role]):
+        assert english in page, english
+    for french in ("Où en est la réclamation", "Article endommagé", "Remboursement partiel", "Étapes"):
+        assert french not in page, french

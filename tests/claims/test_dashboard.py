@@ -99,7 +99,7 @@ def test_deadline_badge_shows_business_days_left_and_turns_urgent_on_the_last_da
     client.force_login(roles["seller"])
     with time_machine.travel(datetime(2025, 12, 24, 9, 0, tzinfo=PARIS), tick=False):
         html = client.get(DASHBOARD).content.decode()
-    assert "3 jours ouvrés restants" in html and "deadline-urgent" not in html
+    assert "2 jours ouvrés restants" in html and "deadline-urgent" not in html
     with time_machine.travel(datetime(2025, 12, 29, 9, 0, tzinfo=PARIS), tick=False):
         html = client.get(DASHBOARD).content.decode()
     assert "deadline-urgent" in html and "Dernier jour" in html

@@ -11,7 +11,7 @@ from claims.business_days import PARIS
 from claims.domain import ClaimActionError
 from claims.models import Claim, ClaimEvent, Notification, Proposal
 from orders.models import Order, TrackingEvent
-from tests.factories import make_claim, make_order
+from tests.factories import AgentFactory, make_claim, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -272,9 +272,7 @@ def test_sale_with_an_open_claim_is_not_finalized_until_the_claim_is_closed():
     order.refresh_from_db()
     assert order.status != Order.Status.FINALIZED
 
-    agent = make_order().buyer
-    agent.is_staff = True
-    agent.save()
+    agent = AgentFactory()
     domain.claim_decide(claim_id=claim.pk, agent=agent, decision="seller_favour", reason="Colis livré.",
                         now=paris(2026, 2, 20))
     assert deadlines.sweep(now=paris(2026, 2, 20, 0, 1)).finalized == 1

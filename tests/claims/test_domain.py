@@ -137,6 +137,12 @@ def test_take_over_waits_for_the_deadline(case):
     assert Claim.objects.get(pk=case.claim.pk).status == Status.WITH_SELLER
 
 
+def test_the_whole_last_second_belongs_to_the_seller_and_the_claim_is_overdue_at_midnight(case):
+    assert take_over(case, now=datetime(2026, 3, 6, 23, 59, 59, 999999, tzinfo=PARIS)) is False
+    assert take_over(case, now=datetime(2026, 3, 7, 0, 0, 0, tzinfo=PARIS)) is True
+    assert Claim.objects.get(pk=case.claim.pk).taken_over_at == datetime(2026, 3, 7, 0, 0, tzinfo=PARIS)
+
+
 def test_decision_records_amount_reason_and_agent(case):
     take_over(case)
     claim = domain.claim_decide(claim_id=case.claim.pk, agent=case.staff, decision=Claim.Decision.REFUND_PARTIAL,
@@ -224,39 +230,59 @@ def test_act_on_a_missing_claim_is_refused(case):
 
 # --- who may act ------------------------------------------------------------------------------------------------
 
+def _with_seller(case):
+    """The damaged claim as it is: still with the seller."""
+
+
+def _with_support(case):
+    """The claim taken over, so that only the actor can be wrong in an agent's act."""
+    take_over(case)
+
+
+def _guaranteed_not_received(case):
+    """A guaranteed "not received" claim with the seller: the one kind whose seller may ask for more time."""
+    _withdraw(case)
+    order = make_order(buyer=case.buyer, seller=case.seller_profile, now=OPENED, days_ago=20, has_guarantee=True)
+    case.claim = open_claim(order, reason=Claim.Reason.NOT_RECEIVED, now=LATER)
+    assert case.claim.may_extend
+
+
 ACTORS = [
-    ("other buyer accepts", "other_buyer", lambda case, user, p: domain.claim_accept(
+    # (name, role, prepare: puts the claim where the act would be allowed for the right party, act)
+    ("other buyer accepts", "other_buyer", _with_seller, lambda case, user, p: domain.claim_accept(
         claim_id=case.claim.pk, proposal_id=p.pk, buyer=user, now=LATER)),
-    ("seller accepts", "seller", lambda case, user, p: domain.claim_accept(
+    ("seller accepts", "seller", _with_seller, lambda case, user, p: domain.claim_accept(
         claim_id=case.claim.pk, proposal_id=p.pk, buyer=user, now=LATER)),
-    ("staff accepts", "staff", lambda case, user, p: domain.claim_accept(
+    ("staff accepts", "staff", _with_seller, lambda case, user, p: domain.claim_accept(
         claim_id=case.claim.pk, proposal_id=p.pk, buyer=user, now=LATER)),
-    ("other buyer withdraws", "other_buyer", lambda case, user, p: domain.claim_withdraw(
+    ("other buyer withdraws", "other_buyer", _with_seller, lambda case, user, p: domain.claim_withdraw(
         claim_id=case.claim.pk, buyer=user, reason=Claim.WithdrawReason.SOLVED, now=LATER)),
-    ("other buyer declines", "other_buyer", lambda case, user, p: domain.claim_decline(
+    ("other buyer declines", "other_buyer", _with_seller, lambda case, user, p: domain.claim_decline(
         claim_id=case.claim.pk, proposal_id=p.pk, buyer=user, now=LATER)),
-    ("buyer proposes", "buyer", lambda case, user, p: domain.claim_propose(
+    ("buyer proposes", "buyer", _with_seller, lambda case, user, p: domain.claim_propose(
         claim_id=case.claim.pk, seller_user=user, kind=Proposal.Kind.EXCHANGE, now=LATER)),
-    ("other seller proposes", "other_seller", lambda case, user, p: domain.claim_propose(
+    ("other seller proposes", "other_seller", _with_seller, lambda case, user, p: domain.claim_propose(
         claim_id=case.claim.pk, seller_user=user, kind=Proposal.Kind.EXCHANGE, now=LATER)),
-    ("other seller writes", "other_seller", lambda case, user, p: domain.claim_post_message(
+    ("other seller writes", "other_seller", _with_seller, lambda case, user, p: domain.claim_post_message(
         claim_id=case.claim.pk, author=user, body="Bonjour", now=LATER)),
-    ("other buyer writes", "other_buyer", lambda case, user, p: domain.claim_post_message(
+    ("other buyer writes", "other_buyer", _with_seller, lambda case, user, p: domain.claim_post_message(
         claim_id=case.claim.pk, author=user, body="Bonjour", now=LATER)),
-    ("buyer asks for more time", "buyer", lambda case, user, p: domain.claim_request_extension(
-        claim_id=case.claim.pk, seller_user=user, now=LATER)),
-    ("seller decides", "seller", lambda case, user, p: domain.claim_decide(
-        claim_id=case.claim.pk, agent=user, decision=Claim.Decision.SELLER_FAVOUR, reason="Moi", now=LATER)),
-    ("buyer adds an internal note", "buyer", lambda case, user, p: domain.claim_add_note(
-        claim_id=case.claim.pk, agent=user, body="Note", now=LATER)),
-    ("seller assigns", "seller", lambda case, user, p: domain.claim_assign(
-        claim_id=case.claim.pk, agent=user, now=LATER)),
+    ("buyer asks for more time", "buyer", _guaranteed_not_received, lambda case, user, p: (
+        domain.claim_request_extension(claim_id=case.claim.pk, seller_user=user, now=LATER))),
+    ("seller decides", "seller", _with_support, lambda case, user, p: domain.claim_decide(
+        claim_id=case.claim.pk, agent=user, decision=Claim.Decision.SELLER_FAVOUR, reason="Moi",
+        now=AFTER_DEADLINE)),
+    ("buyer adds an internal note", "buyer", _with_support, lambda case, user, p: domain.claim_add_note(
+        claim_id=case.claim.pk, agent=user, body="Note", now=AFTER_DEADLINE)),
+    ("seller assigns", "seller", _with_support, lambda case, user, p: domain.claim_assign(
+        claim_id=case.claim.pk, agent=user, now=AFTER_DEADLINE)),
 ]
 
 
-@pytest.mark.parametrize("name, role, act", ACTORS, ids=[a[0] for a in ACTORS])
-def test_act_by_the_wrong_party_is_refused(case, name, role, act):
+@pytest.mark.parametrize("name, role, prepare, act", ACTORS, ids=[a[0] for a in ACTORS])
+def test_act_by_the_wrong_party_is_refused(case, name, role, prepare, act):
     proposal = propose(case)
+    prepare(case)
     before = snapshot(case.claim)
     with pytest.raises(ClaimActionError) as error:
         act(case, getattr(case, role), proposal)
@@ -432,9 +458,30 @@ def test_decision_needs_a_written_reason(case):
                             now=AFTER_DEADLINE)
 
 
-def test_shipment_proof_only_for_not_received_and_with_tracking(case):
-    with pytest.raises(ClaimActionError):
+def test_shipment_proof_refused_on_a_claim_that_is_not_not_received(case):
+    with pytest.raises(ClaimActionError) as error:
         propose(case, kind=Proposal.Kind.SHIPMENT_PROOF, carrier="Colissimo", tracking_number="6A1")
+    assert error.value.message == "La preuve d'expédition ne concerne que les colis non reçus."
+    assert not case.claim.proposals.exists()
+
+
+@pytest.mark.parametrize("carrier, tracking_number", [("", "6A123"), ("Colissimo", ""), ("  ", "6A123"),
+                                                      ("Colissimo", "   ")])
+def test_shipment_proof_needs_a_carrier_and_a_tracking_number(case, carrier, tracking_number):
+    _guaranteed_not_received(case)
+    with pytest.raises(ClaimActionError) as error:
+        propose(case, kind=Proposal.Kind.SHIPMENT_PROOF, carrier=carrier, tracking_number=tracking_number)
+    assert error.value.message == "Indiquez le transporteur et le numéro de suivi."
+    assert not case.claim.proposals.exists()
+
+
+def test_shipment_proof_with_carrier_and_tracking_is_recorded_on_a_not_received_claim(case):
+    _guaranteed_not_received(case)
+    proposal = propose(case, kind=Proposal.Kind.SHIPMENT_PROOF, carrier=" Colissimo ", tracking_number=" 6A123 ")
+    proposal.refresh_from_db()
+    assert (proposal.kind, proposal.carrier, proposal.tracking_number, proposal.status) == (
+        Proposal.Kind.SHIPMENT_PROOF, "Colissimo", "6A123", Proposal.Status.PENDING)
+    assert case.claim.events.filter(kind=Kind.PROPOSAL).count() == 1
 
 
 # --- opening: idempotency and one open claim per order ---------------------------------------------------------

@@ -1,6 +1,6 @@
 """The notification outbox: rows in the claim's transaction, e-mails after commit, retried until sent, sent once."""
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from claims import notifications
+from claims import deadlines, notifications
+from claims.business_days import PARIS
 from claims.domain import claim_open
 from claims.models import Claim, Notification
 from orders.models import AccountPreferences
@@ -91,6 +92,10 @@ def test_email_is_rendered_in_the_recipients_language(order):
     assert seen == ["en"]
     assert translation.get_language() == "fr"
     assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Claim: " in body
+    assert "Seller's deadline to reply:" in body and "See the details:" in body
+    assert "Réclamation :" not in body and "Voir le détail" not in body
 
 
 def test_email_defaults_to_french_without_preferences(order):
@@ -215,3 +220,23 @@ def test_unread_count_and_mark_read(order):
     assert notifications.mark_read(user=order.buyer, now=now) == 0
     assert notifications.mark_read(user=seller, now=now) == 1
     assert notifications.unread_count(seller) == 0
+
+
+@pytest.mark.parametrize("language, subject, deadline", [
+    ("fr", "Rappel : votre date limite est aujourd'hui", "6 mars 2026"),
+    ("en", "Reminder: your deadline is today", "6 March 2026"),
+])
+def test_the_reminder_comes_when_the_last_day_begins_and_says_today(roles, language, subject, deadline):
+    AccountPreferences.objects.create(user=roles["seller"], language=language)
+    opened = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)  # Tuesday: the deadline is Friday 6 March, end of day
+    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], now=opened, days_ago=5)
+    claim = open_on(order, now=opened)
+    Notification.objects.all().delete()
+    assert deadlines.sweep(now=datetime(2026, 3, 5, 23, 59, 59, tzinfo=PARIS)).reminded == 0
+    assert deadlines.sweep(now=datetime(2026, 3, 6, 0, 0, tzinfo=PARIS)).reminded == 1
+    reminder = Notification.objects.get(claim=claim, kind=Notification.Kind.REMINDER)
+    assert notifications.send_email(notification_id=reminder.pk, now=datetime(2026, 3, 6, 0, 1, tzinfo=PARIS))
+    (message,) = mail.outbox
+    assert message.subject == subject
+    assert deadline in message.body and "23:59" in message.body
+    assert "demain" not in message.body and "tomorrow" not in message.body

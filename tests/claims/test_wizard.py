@@ -156,11 +156,16 @@ def test_not_received_asks_items_and_no_photos(client, roles):
 
 
 def test_claim_stores_the_seller_deadline_of_three_business_days_and_notifies_the_seller(buyer_client, roles):
-    before = timezone.now()
-    Wizard(buyer_client, roles["order"]).run("damaged")
+    # Filed on Tuesday 23 December 2025 at 10:00; worked out by hand: Wed 24 (1), Thu 25 is Christmas,
+    # Fri 26 (2), Mon 29 (3): the seller has until Monday 29 December 2025, 23:59:59 Paris time.
+    filed = datetime(2025, 12, 23, 10, 0, tzinfo=PARIS)
+    with time_machine.travel(filed, tick=False):
+        order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=5)
+        Wizard(buyer_client, order).run("damaged")
     claim = Claim.objects.get()
-    assert claim.opened_at >= before
-    assert claim.seller_deadline == business_deadline(claim.opened_at, 3)
+    assert claim.opened_at == filed
+    deadline = timezone.localtime(claim.seller_deadline)
+    assert (deadline.date().isoformat(), deadline.strftime("%H:%M:%S")) == ("2025-12-29", "23:59:59")
     assert Notification.objects.filter(recipient=roles["seller"], claim=claim, kind=Notification.Kind.CLAIM_OPENED).exists()
 
 

@@ -1,13 +1,18 @@
 """In Chromium: under the Rakuten guarantee, marc takes the one extra delay, then proves the parcel left."""
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from playwright.sync_api import expect
 
-from claims.business_days import business_deadline
-from claims.domain import EXTENDED_BUSINESS_DAYS, claim_open
+from claims.domain import claim_open
 from claims.models import Claim, Proposal
 from orders.models import Order
 
@@ -24,25 +29,41 @@ def deadline_text(at):
         return f"{date_format(local, 'l j F Y')} à {time_format(local, 'H:i')}"
 
 
+PARIS = ZoneInfo("Europe/Paris")
+# Tuesday 5 May 2026, with two public holidays ahead: Friday 8 May (Victoire 1945), Thursday 14 May (Ascension).
+OPENED = datetime(2026, 5, 5, 10, 0, tzinfo=PARIS)
+# Worked out by hand. 3 business days: Wed 6, Thu 7, (Fri 8 off), Mon 11 May.
+# 7 business days: 6, 7, 11, 12, 13, (Thu 14 off), Fri 15, Mon 18 May.
+THREE_DAYS_TEXT = "lundi 11 mai 2026 à 23:59"
+SEVEN_DAYS_TEXT = "lundi 18 mai 2026 à 23:59"
+
+
+@pytest.fixture
+def demo_data_in_may_2026(transactional_db):
+    """The demo accounts and orders as seeded on 5 May 2026, and the clock running from then on."""
+    with time_machine.travel(OPENED, tick=True):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+
+
 def test_seller_extends_once_then_proves_the_shipment_and_the_buyer_gets_the_receipt(
-        page, second_page, page_errors, live_server, demo_data, login):
+        page, second_page, page_errors, live_server, demo_data_in_may_2026, login):
     alice = get_user_model().objects.get(username="alice")
     order = Order.objects.get(buyer=alice, seller__user__username="marc", has_guarantee=True,
                               status=Order.Status.SHIPPED)
     claim = claim_open(order=order, buyer=alice, reason=Claim.Reason.NOT_RECEIVED, now=timezone.now(),
                        description="Le colis n'est jamais arrivé au point relais.")
-    extended = business_deadline(claim.opened_at, EXTENDED_BUSINESS_DAYS)
-    assert extended > claim.seller_deadline
+    assert deadline_text(claim.seller_deadline) == THREE_DAYS_TEXT
 
     seller = page
     login(seller, live_server, "marc")
     seller.get_by_test_id("nav-seller-space").click()
     seller.locator(f".dashboard-claim[data-claim='{claim.pk}']").click()
-    expect(seller.get_by_test_id("deadline")).to_contain_text(deadline_text(claim.seller_deadline))
+    expect(seller.get_by_test_id("deadline")).to_contain_text(THREE_DAYS_TEXT)
     seller.once("dialog", lambda dialog: dialog.accept())
     seller.get_by_test_id("extend").click()
     expect(seller.locator(".messages")).to_contain_text("Le délai est prolongé")
-    expect(seller.get_by_test_id("deadline")).to_contain_text(deadline_text(extended))
+    expect(seller.get_by_test_id("deadline")).to_contain_text(SEVEN_DAYS_TEXT)
     expect(seller.get_by_test_id("claim-status")).to_contain_text("Le vendeur a obtenu un délai supplémentaire.")
     expect(seller.get_by_test_id("claim-timeline")).to_contain_text("Délai supplémentaire accordé au vendeur")
     expect(seller.get_by_test_id("extend")).to_have_count(0)
@@ -65,7 +86,7 @@ def test_seller_extends_once_then_proves_the_shipment_and_the_buyer_gets_the_rec
     buyer = second_page
     login(buyer, live_server, "alice")
     buyer.goto(reverse("claims:detail", args=[claim.pk]))
-    expect(buyer.get_by_test_id("deadline")).to_contain_text(deadline_text(extended))
+    expect(buyer.get_by_test_id("deadline")).to_contain_text(SEVEN_DAYS_TEXT)
     card = buyer.get_by_test_id("proposal").first
     expect(card).to_contain_text("Preuve d'expédition")
     expect(card).to_contain_text("Transporteur : Mondial Relay, numéro de suivi : MR123456789FR")

@@ -165,3 +165,19 @@ def test_help_search_finds_the_parcel_article(page, page_errors, live_server, he
     first.get_by_role("link").click()
     expect(page).to_have_url(re.compile("/aide/articles/colis-non-recu/$"))
     assert page_errors == []
+
+
+def test_the_honeypot_field_is_out_of_sight_and_out_of_the_tab_order(page, live_server, helpdesk):
+    page.goto(live_server.url + "/aide/service-client/")
+    field = page.locator("input[name=website]")
+    expect(field).to_have_count(1)
+    box = field.bounding_box()
+    viewport = page.viewport_size
+    # Drawn off the page: nobody sees it, yet robots that fill every field still find it.
+    assert box is None or box["x"] + box["width"] <= 0 or box["x"] >= viewport["width"], box
+    assert page.locator(".honeypot").get_attribute("aria-hidden") == "true"
+    # Tabbing through the whole form never lands on it.
+    page.locator("main select, main input, main textarea").first.focus()
+    for _ in range(40):
+        assert page.evaluate("document.activeElement.name") != "website"
+        page.keyboard.press("Tab")

@@ -66,15 +66,32 @@ def test_triage_without_reply_sends_nothing(client, roles, django_capture_on_com
     assert mail.outbox == [] and contact_request.messages.count() == 1
 
 
-@pytest.mark.parametrize("query", [
-    "", "?status__exact=new", "?topic__exact=purchase", "?q=SC-", "?q=buyer@example.com", "?q=RK-",
+@pytest.fixture
+def two_requests(roles):
+    """The buyer's new purchase question about their order, and another buyer's tracking question in progress."""
+    wanted = make_request(roles["buyer"], order=roles["order"])
+    other = make_request(roles["other_buyer"], topic="tracking")
+    ContactRequest.objects.filter(pk=other.pk).update(status=ContactRequest.Status.IN_PROGRESS)
+    return wanted, other
+
+
+@pytest.mark.parametrize("query, shown", [
+    ({}, {"wanted", "other"}),
+    ({"status__exact": "new"}, {"wanted"}), ({"status__exact": "in_progress"}, {"other"}),
+    ({"topic__exact": "purchase"}, {"wanted"}), ({"topic__exact": "tracking"}, {"other"}),
+    ({"q": "SC-"}, {"wanted", "other"}),
+    ({"q": "wanted.reference"}, {"wanted"}), ({"q": "other-buyer@example.com"}, {"other"}), ({"q": "RK-"}, {"wanted"}),
 ])
-def test_agents_filter_and_search_requests(client, roles, query):
-    contact_request = make_request(roles["buyer"], order=roles["order"])
+def test_agents_filter_and_search_requests(client, roles, two_requests, query, shown):
+    requests = dict(zip(("wanted", "other"), two_requests))
+    if query.get("q") == "wanted.reference":
+        query = {"q": requests["wanted"].reference}
     client.force_login(roles["staff"])
-    response = client.get(reverse("admin:helpdesk_contactrequest_changelist") + query)
+    response = client.get(reverse("admin:helpdesk_contactrequest_changelist"), query)
     assert response.status_code == 200
-    assert contact_request.reference in response.content.decode()
+    page = response.content.decode()
+    for name, contact_request in requests.items():
+        assert (contact_request.reference in page) == (name in shown), name
 
 
 def test_search_by_seller_name_finds_the_request(client, roles):

@@ -83,6 +83,15 @@ def test_search_page_with_no_result_offers_the_contact_form(client):
     assert reverse("helpdesk:contact_form") in response.content.decode()
 
 
-def test_search_page_refuses_a_too_long_query_without_error(client):
+def test_search_page_refuses_a_too_long_query_with_a_message(client):
     response = client.get(reverse("helpdesk:search"), {"q": "colis " * 100})
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "au plus 200 caractères (actuellement 599)" in page
+    assert 'data-testid="search-results"' not in page
+
+
+def test_search_page_says_a_too_long_query_is_refused_in_english(client):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("helpdesk:search"), {"q": "parcel " * 100}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "at most 200 characters (it has 699)" in response.content.decode()

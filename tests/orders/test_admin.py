@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.admin import EstimatedCountPaginator
-from orders.models import Listing, Order, SellerProfile, TrackingEvent
+from orders.models import AccountPreferences, Listing, Order, SellerProfile, TrackingEvent
+from orders.services import order_mark_shipped
 from tests.factories import ListingFactory, SellerFactory, UserFactory, make_order
 
 EXPRESS_ERROR = "Le paiement en plusieurs fois n&#x27;est pas possible avec la livraison express."
@@ -70,11 +71,29 @@ def test_order_changelist_search_by_number_buyer_and_seller(agent_client, roles)
         assert other.number not in page.content.decode(), term
 
 
-def test_order_changelist_filters_load(agent_client, roles):
+def listed(response):
+    """The primary keys the changelist shows."""
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+def test_order_changelist_filters_keep_only_the_matching_orders(agent_client, roles):
+    placed = roles["order"]
+    shipped = order_mark_shipped(order=make_order(payment_method=Order.Payment.PAYPAL, has_guarantee=True,
+                                                  shipping_method=Order.Shipping.EXPRESS,
+                                                  destination=Order.Destination.OVERSEAS),
+                                 carrier="Colissimo", tracking_number="6A1", at=timezone.now())
     url = reverse("admin:orders_order_changelist")
-    for params in ({"status__exact": "placed"}, {"payment_method__exact": "card"}, {"has_guarantee__exact": "0"},
-                   {"shipping_method__exact": "standard"}, {"destination__exact": "metropolitan"}):
-        assert agent_client.get(url, params).status_code == 200
+    offered = {spec.field_path for spec in agent_client.get(url).context["cl"].filter_specs}
+    assert offered == {"status", "payment_method", "has_guarantee", "shipping_method", "destination"}
+    for params, expected in (
+        ({"status__exact": "placed"}, {placed.pk}), ({"status__exact": "shipped"}, {shipped.pk}),
+        ({"payment_method__exact": "card"}, {placed.pk}), ({"payment_method__exact": "paypal"}, {shipped.pk}),
+        ({"has_guarantee__exact": "0"}, {placed.pk}), ({"has_guarantee__exact": "1"}, {shipped.pk}),
+        ({"shipping_method__exact": "standard"}, {placed.pk}), ({"shipping_method__exact": "express"}, {shipped.pk}),
+        ({"destination__exact": "metropolitan"}, {placed.pk}), ({"destination__exact": "overseas"}, {shipped.pk}),
+    ):
+        assert listed(agent_client.get(url, params)) == expected, params
 
 
 def test_order_change_page_loads_with_lines_and_tracking_inline(agent_client, roles):
@@ -124,20 +143,42 @@ def test_admin_inline_change_recomputes_the_total(agent_client, roles):
     assert order.total == Decimal("150.00")
 
 
-def test_admin_refuses_a_second_finalized_tracking_step(agent_client, roles):
-    order = roles["order"]
-    data = order_form_data(order)
+DUPLICATE_FINALIZED = "Une commande n&#x27;a qu&#x27;une étape « Vente finalisée »."
+
+
+def _add_finalized_steps(data, order, indexes):
     now = timezone.localtime()
-    for i in (1, 2):
+    for i in indexes:
         data.update({f"tracking_events-{i}-kind": TrackingEvent.Kind.FINALIZED,
                      f"tracking_events-{i}-at_0": now.strftime("%d/%m/%Y"),
                      f"tracking_events-{i}-at_1": now.strftime("%H:%M:%S"),
                      f"tracking_events-{i}-order": order.pk})
-    data["tracking_events-TOTAL_FORMS"] = 3
+    data["tracking_events-TOTAL_FORMS"] = max(indexes) + 1
+
+
+def test_admin_refuses_two_finalized_tracking_steps_in_one_save(agent_client, roles):
+    order = roles["order"]
+    data = order_form_data(order)
+    _add_finalized_steps(data, order, (1, 2))
     response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
     assert response.status_code == 200
-    assert "Vente finalisée" in response.content.decode()
+    page = response.content.decode()
+    assert page.count(DUPLICATE_FINALIZED) == 1
+    assert "contrainte" not in page
     assert not order.tracking_events.filter(kind=TrackingEvent.Kind.FINALIZED).exists()
+
+
+def test_admin_refuses_a_finalized_step_on_an_order_that_has_one_with_our_message(agent_client, roles):
+    order = roles["order"]
+    TrackingEvent.objects.create(order=order, kind=TrackingEvent.Kind.FINALIZED, at=timezone.now())
+    data = order_form_data(order)
+    _add_finalized_steps(data, order, (data["tracking_events-TOTAL_FORMS"],))
+    response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count(DUPLICATE_FINALIZED) == 1
+    assert "contrainte" not in page and "one_finalized_event_per_order" not in page
+    assert order.tracking_events.filter(kind=TrackingEvent.Kind.FINALIZED).count() == 1
 
 
 def test_admin_refuses_a_line_from_another_sellers_listing(agent_client, roles):
@@ -210,12 +251,35 @@ def test_seller_admin_refuses_turning_a_seller_of_new_items_into_an_individual(a
     assert seller.is_professional
 
 
-@pytest.mark.parametrize("name", ["sellerprofile", "listing", "accountpreferences"])
-def test_other_changelists_load_and_search(agent_client, roles, name):
-    ListingFactory(seller=roles["seller_profile"])
-    url = reverse(f"admin:orders_{name}_changelist")
-    assert agent_client.get(url).status_code == 200
-    assert agent_client.get(url, {"q": "x"}).status_code == 200
+def test_seller_changelist_searches_names_and_e_mails(agent_client, roles):
+    wanted = roles["seller_profile"]
+    other = SellerFactory(display_name="Autre boutique", contact_email="autre@example.com")
+    url = reverse("admin:orders_sellerprofile_changelist")
+    assert listed(agent_client.get(url)) >= {wanted.pk, other.pk}
+    for term in (wanted.display_name, wanted.contact_email, wanted.user.username):
+        found = listed(agent_client.get(url, {"q": term}))
+        assert wanted.pk in found and other.pk not in found, term
+
+
+def test_listing_changelist_searches_titles_and_references(agent_client, roles):
+    wanted = ListingFactory(seller=roles["seller_profile"], title="Casque sans fil XZ", reference="EAN-4006381")
+    other = ListingFactory(seller=roles["seller_profile"], title="Lampe de bureau", reference="SKU-77")
+    url = reverse("admin:orders_listing_changelist")
+    assert listed(agent_client.get(url)) >= {wanted.pk, other.pk}
+    for term in ("casque", "EAN-4006381"):
+        assert listed(agent_client.get(url, {"q": term})) == {wanted.pk}, term
+
+
+def test_account_preferences_changelist_searches_and_filters(agent_client, roles):
+    english = AccountPreferences.objects.update_or_create(user=UserFactory(username="zoe"),
+                                                          defaults={"language": "en"})[0]
+    french = AccountPreferences.objects.update_or_create(user=roles["other_buyer"], defaults={"language": "fr"})[0]
+    url = reverse("admin:orders_accountpreferences_changelist")
+    for term in ("zoe", "zoe@example.com"):
+        found = listed(agent_client.get(url, {"q": term}))
+        assert english.pk in found and french.pk not in found, term
+    found = listed(agent_client.get(url, {"language__exact": "en"}))
+    assert english.pk in found and french.pk not in found
 
 
 def test_listing_changelist_filters_by_condition_and_seller_kind(agent_client, roles):

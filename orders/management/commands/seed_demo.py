@@ -12,6 +12,7 @@ from django.utils import timezone
 from orders.models import Listing, Order, OrderLine, SellerProfile, TrackingEvent
 from orders.numbering import ORDER_PREFIX, next_numbers
 from orders.services import order_create, order_mark_delivered, order_mark_shipped
+from rakuten_portal.agents import agent_group
 
 PASSWORD = "demo-2026"
 Payment, Shipping, Destination = Order.Payment, Order.Shipping, Order.Destination
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])
             users[username] = user
+        users["agent"].groups.add(agent_group())
         SellerProfile.objects.get_or_create(user=users["boutique-paris"], defaults=dict(
             display_name="Boutique Paris", kind=SellerProfile.Kind.PROFESSIONAL, contact_email="contact@boutique-paris.example"))
         SellerProfile.objects.get_or_create(user=users["marc"], defaults=dict(
