@@ -36,7 +36,7 @@ class SellerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_profile")
     display_name = models.CharField(_("nom affiché"), max_length=80, unique=True)
     kind = models.CharField(_("type de vendeur"), max_length=16, choices=Kind.choices)
-    contact_email = models.EmailField(_("e-mail de contact"))
+    contact_email = models.EmailField(_("adresse e-mail de contact"))
 
     class Meta:
         verbose_name = _("vendeur")

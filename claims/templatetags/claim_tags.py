@@ -37,9 +37,16 @@ def deadline_badge(claim: Claim):
     return {"deadline": deadline_of(claim, timezone.now())}
 
 
-@register.simple_tag
-def author_label(message: ClaimMessage, claim: Claim) -> str:
-    """How the thread names a message's author, without another query."""
+def _viewer_id(context):
+    request = context.get("request")
+    return request.user.pk if request is not None and request.user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def author_label(context, message: ClaimMessage, claim: Claim) -> str:
+    """How the thread names a message's author ("Vous" for the viewer's own), without another query."""
+    if message.author_id is not None and message.author_id == _viewer_id(context):
+        return _("Vous")
     if message.role == ClaimMessage.Role.SELLER:
         return _("%(name)s (vendeur)") % {"name": claim.seller.display_name}
     if message.role == ClaimMessage.Role.BUYER:
@@ -47,11 +54,13 @@ def author_label(message: ClaimMessage, claim: Claim) -> str:
     return _("Service client Rakuten")
 
 
-@register.simple_tag
-def actor_label(event, claim: Claim) -> str:
-    """Who did a step of the timeline."""
+@register.simple_tag(takes_context=True)
+def actor_label(context, event, claim: Claim) -> str:
+    """Who did a step of the timeline ("Vous" for the viewer)."""
     if event.automatic or event.actor_id is None:
         return _("Automatique")
+    if event.actor_id == _viewer_id(context):
+        return _("Vous")
     if event.actor_id == claim.buyer_id:
         return _("Acheteur")
     if event.actor_id == claim.seller.user_id:
