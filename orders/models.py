@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rakuten_portal.formatting import money
@@ -210,6 +211,11 @@ class Order(models.Model):
     @property
     def is_finalized(self):
         return self.status == self.Status.FINALIZED
+
+    @property
+    def sale_is_closed(self):
+        """Finalized, or past its six weeks (the sweep may not have recorded it yet): no claim any more."""
+        return self.is_finalized or timezone.now() >= self.sale_closes_at
 
     @property
     def is_cancelled(self):

@@ -131,6 +131,10 @@ def test_the_sale_is_said_finalized_only_once_it_is(client, people):
     order.save(update_fields=["finalized_at", "status"])
     page = read(client, people["buyer"], reverse("orders:detail", args=[order.number]))
     assert "Vente finalisée le" in page and "Fin de la période de réclamation" not in page
+    # Past its six weeks the sale is closed even before the sweep has recorded it.
+    later = make_order(buyer=people["buyer"], seller=people["shop"], days_ago=50)
+    page = read(client, people["buyer"], reverse("orders:detail", args=[later.number]))
+    assert "Vente finalisée le" in page and "Fin de la période de réclamation" not in page
 
 
 def test_the_takeover_text_agrees_with_vous(client, people):
