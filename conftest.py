@@ -12,6 +12,16 @@ def _private_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached navbars and pages must not outlive the rows they show."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- The accessibility run's figure (tests/e2e/test_accessibility.py reports its checks as a property) ---
 _A11Y_CHECKS = []
 

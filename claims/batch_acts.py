@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from orders.models import Order, TrackingEvent
+from rakuten_portal.navbar import navbar_changed
 
 from .bulk_rows import insert_rows
 from .domain import Status, takeover_detail
@@ -43,6 +44,7 @@ def _notify_bulk(pairs, *, kind: str, now: datetime) -> int:
     ])
     if ids:
         transaction.on_commit(lambda: _enqueue_email_chunks(ids))
+        navbar_changed(user_id for user_id, _claim_id in pairs)  # the bells' counts
     return len(ids)
 
 

@@ -12,7 +12,7 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
         return []
     if connection.vendor != "postgresql":
         return [obj.pk for obj in model.objects.bulk_create([model(**row) for row in rows])]
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key and not field.generated]
     columns, arrays, params = [], [], []
     for field in fields:
         defaults = field.get_default()

@@ -2,10 +2,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,16 +16,20 @@ from orders.models import OrderMessage
 from orders.selectors import access_order, seller_profile_of
 from orders.services import OrderMessageError
 from orders.services import order_message_post as post_order_message
+from rakuten_portal.formatting import person_name
 
 from .forms import OrderMessageForm
-from .models import Notification
+from .notifications import order_notices_mark_read
 from .selectors import (
+    COUNT_CAP,
     DashboardFilter,
     seller_claim_counts,
+    seller_claim_rows,
     seller_claims,
     seller_order_threads,
     unread_order_messages_for_seller,
 )
+from .templatetags.claim_tags import deadline_of
 
 PAGE_SIZE = 20
 
@@ -46,6 +51,35 @@ class _SellerSpaceMixin(LoginRequiredMixin):
         return context
 
 
+class _CountedPaginator(Paginator):
+    """Pages whose total is already known (from the grouped count), so no COUNT query is run again."""
+
+    def __init__(self, object_list, per_page, *, count: int, capped: bool):
+        super().__init__(object_list, per_page)
+        self._known_count, self.is_capped = min(count, COUNT_CAP), capped
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+    @property
+    def display_num_pages(self) -> str:
+        return f"{self.num_pages}+" if self.is_capped else str(self.num_pages)
+
+
+def dashboard_row(claim, now):
+    """What one row shows, formatted once here rather than inside translation blocks of the template."""
+    buyer = person_name(claim.buyer)
+    claim.row_url = reverse("claims:detail", args=[claim.pk])
+    claim.row_meta = _("%(buyer)s · ouverte le %(date)s") % {
+        "buyer": buyer, "date": formats.date_format(timezone.localtime(claim.opened_at), "DATETIME_FORMAT")}
+    claim.deadline = deadline_of(claim, now)
+    if claim.deadline:
+        claim.deadline_until = _("jusqu'au %(date)s") % {
+            "date": formats.date_format(timezone.localtime(claim.seller_deadline), "l j F, H:i")}
+    return claim
+
+
 class SellerDashboardView(_SellerSpaceMixin, ListView):
     template_name = "claims/dashboard.html"
     context_object_name = "claims"
@@ -56,14 +90,25 @@ class SellerDashboardView(_SellerSpaceMixin, ListView):
         return value if value in DashboardFilter.values else DashboardFilter.ALL
 
     def get_queryset(self):
-        return seller_claims(self.request.user, kind=self.current_filter())
+        # Ids only: the page is sorted and limited on the claims' own index, then its 20 rows are loaded.
+        return seller_claims(self.request.user, kind=self.current_filter()).values_list("pk", flat=True)
+
+    def paginate_queryset(self, queryset, page_size):
+        current = self.current_filter()
+        self.counts = seller_claim_counts(self.request.user)
+        paginator = _CountedPaginator(queryset, page_size, count=self.counts[current],
+                                      capped=current in self.counts.capped)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        now = timezone.now()
+        page.object_list = [dashboard_row(claim, now) for claim in seller_claim_rows(list(page.object_list))]
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = seller_claim_counts(self.request.user)
         current = self.current_filter()
         context["filters"] = [
-            {"value": kind.value, "label": kind.label, "count": counts[kind.value], "active": kind.value == current}
+            {"value": kind.value, "label": kind.label, "count": self.counts.label(kind.value),
+             "active": kind.value == current}
             for kind in DashboardFilter
         ]
         context["current_filter"] = current
@@ -91,8 +136,7 @@ class SellerOrderMessagesView(_SellerSpaceMixin, ListView):
             # The badges were computed before these updates, so this page still shows the messages as new.
             now, user = timezone.now(), self.request.user
             OrderMessage.objects.filter(order_id__in=shown, read_at__isnull=True).exclude(author=user).update(read_at=now)
-            Notification.objects.filter(recipient=user, kind=Notification.Kind.ORDER_MESSAGE, order_id__in=shown,
-                                        read_at__isnull=True).update(read_at=now)
+            order_notices_mark_read(user=user, order_ids=shown, now=now)
         return context
 
 

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderLine, SellerProfile
@@ -73,6 +73,17 @@ class Claim(models.Model):
     decision_reason = models.TextField(_("motif de la décision"), blank=True)
     # The wizard's one-time token: a second submit of the same wizard finds the claim it already made.
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The seller space's order, stored by the database itself so that one index serves the sort and the
+    # LIMIT: with the seller (0), with support (1), closed (2); open claims by their deadline.
+    dashboard_rank = models.GeneratedField(
+        expression=Case(When(status="with_seller", then=Value(0)), When(status="with_support", then=Value(1)),
+                        default=Value(2)),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True,
+    )
+    open_deadline = models.GeneratedField(
+        expression=Case(When(status__in=["with_seller", "with_support"], then=F("seller_deadline"))),
+        output_field=models.DateTimeField(null=True), db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("réclamation")
@@ -95,6 +106,9 @@ class Claim(models.Model):
                 fields=["reminder_at"], condition=Q(status="with_seller", reminded_at__isnull=True), name="claim_reminder_idx"
             ),
             models.Index(fields=["seller", "status", "seller_deadline"], name="claim_seller_dashboard_idx"),
+            # The seller space's page: the seller's claims in display order, read 20 at a time from the index.
+            models.Index(F("seller"), F("dashboard_rank"), F("open_deadline"), F("closed_at").desc(),
+                         F("id").desc(), name="claim_seller_sort_idx"),
             models.Index(fields=["buyer", "-opened_at"], name="claim_buyer_recent_idx"),
             models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
         ]

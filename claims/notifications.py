@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from rakuten_portal.formatting import greeting_name
+from rakuten_portal.navbar import navbar_changed
 from rakuten_portal.outbox import Outbox
 
 from .models import Notification
@@ -25,6 +26,7 @@ def notify(*, recipients, kind: str, now: datetime, claim=None, order=None) -> l
         rows.append(Notification(recipient=user, kind=kind, claim=claim, order=order, created_at=now,
                                  email_next_attempt_at=now))
     created = Notification.objects.bulk_create(rows)
+    navbar_changed(seen)  # the bell's count
     ids = [row.pk for row in created if row.pk]
     if ids:
         transaction.on_commit(lambda: enqueue_emails(ids))
@@ -117,7 +119,27 @@ def mark_read(*, user, now: datetime, notification_ids=None) -> int:
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
-    return queryset.update(read_at=now)
+    count = queryset.update(read_at=now)
+    if count:
+        navbar_changed([user.pk])
+    return count
+
+
+def claim_notices_mark_read(*, user, claim, now: datetime) -> int:
+    """The user opened the claim: its notices to them are read."""
+    count = Notification.objects.filter(recipient=user, claim=claim, read_at__isnull=True).update(read_at=now)
+    if count:
+        navbar_changed([user.pk])
+    return count
+
+
+def order_notices_mark_read(*, user, order_ids, now: datetime) -> int:
+    """The user saw these orders' conversations: the notices of their messages are read."""
+    count = Notification.objects.filter(recipient=user, kind=Notification.Kind.ORDER_MESSAGE, order_id__in=order_ids,
+                                        read_at__isnull=True).update(read_at=now)
+    if count:
+        navbar_changed([user.pk])
+    return count
 
 
 def order_thread_mark_read(*, order, user, now: datetime) -> None:
@@ -125,5 +147,4 @@ def order_thread_mark_read(*, order, user, now: datetime) -> None:
     from orders.models import OrderMessage
 
     OrderMessage.objects.filter(order=order, read_at__isnull=True).exclude(author=user).update(read_at=now)
-    Notification.objects.filter(recipient=user, kind=Notification.Kind.ORDER_MESSAGE, order=order,
-                                read_at__isnull=True).update(read_at=now)
+    order_notices_mark_read(user=user, order_ids=[order.pk], now=now)

@@ -8,6 +8,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     TextChoices,
     Value,
     When,
@@ -15,7 +16,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order, OrderMessage
+from orders.models import Order, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
 
 from .eligibility import claim_eligibility
@@ -53,21 +54,36 @@ def claim_timeline(claim: Claim):
 
 
 def claim_thread(claim: Claim, user):
-    """The claim's messages with their attachments; internal notes only for agents."""
-    messages = claim.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
+    """The claim's messages; internal notes only for agents (their files come from `claim_files`)."""
+    messages = claim.messages.select_related("author").order_by("created_at", "id")
     if not is_agent(user):
         messages = messages.filter(internal=False)
     return messages
 
 
 def claim_proposals(claim: Claim):
-    """The seller's proposals, newest first, with their receipts."""
-    return claim.proposals.prefetch_related("attachments").order_by("-created_at", "-id")
+    """The seller's proposals, newest first (their receipts come from `claim_files`)."""
+    return claim.proposals.order_by("-created_at", "-id")
 
 
-def claim_opening_photos(claim: Claim):
-    """The photos the buyer gave with the claim itself."""
-    return claim.attachments.filter(message__isnull=True, proposal__isnull=True).order_by("created_at", "id")
+def claim_files(claim: Claim, *, messages, proposals) -> list[Attachment]:
+    """Every file of the claim in one query, handed to its message or proposal as `.files`; the opening
+    photos (on neither) are returned. Files of messages the user does not see (internal notes) are dropped."""
+    by_message = {message.pk: message for message in messages}
+    by_proposal = {proposal.pk: proposal for proposal in proposals}
+    for owner in (*messages, *proposals):
+        owner.files = []
+    opening = []
+    for attachment in claim.attachments.order_by("created_at", "id"):
+        if attachment.message_id is not None:
+            if attachment.message_id in by_message:
+                by_message[attachment.message_id].files.append(attachment)
+        elif attachment.proposal_id is not None:
+            if attachment.proposal_id in by_proposal:
+                by_proposal[attachment.proposal_id].files.append(attachment)
+        else:
+            opening.append(attachment)
+    return opening
 
 
 def attachment_visible_to(user, attachment_id) -> Attachment:
@@ -93,41 +109,89 @@ class DashboardFilter(TextChoices):
 
 
 _PENDING = Exists(Proposal.objects.filter(claim=OuterRef("pk"), status=Proposal.Status.PENDING))
-_CLOSED_STATUSES = (Claim.Status.SETTLED, Claim.Status.WITHDRAWN, Claim.Status.DECIDED)
+_WITH_SELLER, _WITH_SUPPORT, _CLOSED = 0, 1, 2  # Claim.dashboard_rank
 DASHBOARD_FILTERS = {
     DashboardFilter.ALL: Q(),
-    DashboardFilter.TO_ANSWER: Q(status=Claim.Status.WITH_SELLER, has_pending=False),
-    DashboardFilter.WAITING_BUYER: Q(status=Claim.Status.WITH_SELLER, has_pending=True),
-    DashboardFilter.WITH_SUPPORT: Q(status=Claim.Status.WITH_SUPPORT),
-    DashboardFilter.CLOSED: Q(status__in=_CLOSED_STATUSES),
+    DashboardFilter.TO_ANSWER: Q(dashboard_rank=_WITH_SELLER, has_pending=False),
+    DashboardFilter.WAITING_BUYER: Q(dashboard_rank=_WITH_SELLER, has_pending=True),
+    DashboardFilter.WITH_SUPPORT: Q(dashboard_rank=_WITH_SUPPORT),
+    DashboardFilter.CLOSED: Q(dashboard_rank=_CLOSED),
 }
+# The order of the seller space, served by the index claim_seller_sort_idx.
+# (Closed claims always have closed_at and open ones never, so no NULLS LAST is needed, which SQLite's
+# indexes could not hold.)
+DASHBOARD_ORDER = ("dashboard_rank", "open_deadline", "-closed_at", "-id")
+# The counts look at the first rows in that order only, so their cost does not grow with a seller's history:
+# the open claims (first in the order) are counted exactly, the closed ones up to the cap ("2000+").
+COUNT_CAP = 2000
 
 
 def _seller_claims_base(user):
-    return Claim.objects.filter(seller__user=user).annotate(has_pending=_PENDING)
+    # A subquery (an InitPlan on PostgreSQL): the claims are then read by seller id from their own index,
+    # never joined to the seller profiles or the orders before the sort.
+    seller_id = SellerProfile.objects.filter(user=user).values("pk")[:1]
+    return Claim.objects.filter(seller_id=Subquery(seller_id))
 
 
 def seller_claims(user, *, kind: str = DashboardFilter.ALL):
-    """Claims on the seller's sales: those still with the seller by soonest deadline, then support's, then closed."""
-    rank = Case(
-        When(status=Claim.Status.WITH_SELLER, then=Value(0)),
-        When(status=Claim.Status.WITH_SUPPORT, then=Value(1)),
-        default=Value(2),
-    )
-    open_deadline = Case(When(status__in=Claim.OPEN_STATUSES, then=F("seller_deadline")))
-    return (
-        _seller_claims_base(user).filter(DASHBOARD_FILTERS.get(kind, Q()))
-        .select_related("order", "buyer")
-        .annotate(rank=rank, open_deadline=open_deadline)
-        .order_by("rank", "open_deadline", F("closed_at").desc(nulls_last=True), "-id")
-    )
+    """Claims on the seller's sales: those still with the seller by soonest deadline, then support's, then closed.
+
+    The queryset holds the claims alone (sorted and limited on their index); `seller_claim_rows` loads a page."""
+    condition = DASHBOARD_FILTERS.get(kind, Q())
+    queryset = _seller_claims_base(user)
+    if kind in (DashboardFilter.TO_ANSWER, DashboardFilter.WAITING_BUYER):
+        queryset = queryset.annotate(has_pending=_PENDING)
+    return queryset.filter(condition).order_by(*DASHBOARD_ORDER)
 
 
-def seller_claim_counts(user) -> dict[str, int]:
-    """How many of the seller's claims each filter holds, in one query."""
-    return _seller_claims_base(user).aggregate(
-        **{kind.value: Count("pk", filter=condition) for kind, condition in DASHBOARD_FILTERS.items()}
+def seller_claim_rows(claim_ids) -> list[Claim]:
+    """The claims of one page, in the page's order, with their order, buyer and pending proposal."""
+    claims = (Claim.objects.filter(pk__in=claim_ids).select_related("order", "buyer")
+              .annotate(has_pending=_PENDING).in_bulk())
+    return [claims[pk] for pk in claim_ids if pk in claims]
+
+
+class ClaimCounts(dict):
+    """Claims per dashboard filter; `capped` holds the filters whose count stopped at COUNT_CAP."""
+
+    def __init__(self, counts, capped=frozenset()):
+        super().__init__(counts)
+        self.capped = frozenset(capped)
+
+    def label(self, kind: str) -> str:
+        return f"{self[kind]}+" if kind in self.capped else str(self[kind])
+
+
+def seller_claim_counts(user) -> ClaimCounts:
+    """How many of the seller's claims each filter holds: one query over at most COUNT_CAP + 1 rows, read in the
+    dashboard's order from its index and aggregated in place (never joined back to the whole table)."""
+    # Whether a proposal is pending matters only while the claim is with the seller; CASE spares the others.
+    pending = Case(When(dashboard_rank=_WITH_SELLER, then=_PENDING), default=Value(False))
+    first = (_seller_claims_base(user).order_by(*DASHBOARD_ORDER).annotate(has_pending=pending)
+             .values("pk", "dashboard_rank", "has_pending")[: COUNT_CAP + 1])
+    totals = first.aggregate(
+        total=Count("pk"), last_rank=Max("dashboard_rank"),
+        with_seller=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER)),
+        waiting=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER, has_pending=True)),
+        with_support=Count("pk", filter=Q(dashboard_rank=_WITH_SUPPORT)),
+        closed=Count("pk", filter=Q(dashboard_rank=_CLOSED)),
     )
+    counts = {
+        DashboardFilter.ALL.value: totals["total"],
+        DashboardFilter.TO_ANSWER.value: totals["with_seller"] - totals["waiting"],
+        DashboardFilter.WAITING_BUYER.value: totals["waiting"],
+        DashboardFilter.WITH_SUPPORT.value: totals["with_support"],
+        DashboardFilter.CLOSED.value: totals["closed"],
+    }
+    capped = set()
+    if totals["total"] > COUNT_CAP:
+        # The scan stopped inside the last rank it reached: that rank and those after it hold at least their count.
+        rank_filters = {_WITH_SELLER: (DashboardFilter.TO_ANSWER, DashboardFilter.WAITING_BUYER),
+                        _WITH_SUPPORT: (DashboardFilter.WITH_SUPPORT,), _CLOSED: (DashboardFilter.CLOSED,)}
+        capped = {DashboardFilter.ALL.value} | {kind.value for rank, kinds in rank_filters.items()
+                                                if rank >= totals["last_rank"] for kind in kinds}
+        counts[DashboardFilter.ALL.value] = COUNT_CAP  # "2000+": the pages reach the first COUNT_CAP claims
+    return ClaimCounts({kind.value: counts[kind.value] for kind in DashboardFilter}, capped)
 
 
 def seller_order_threads(user):

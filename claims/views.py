@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
@@ -21,12 +21,12 @@ from . import domain
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
 from .forms import ClaimMessageForm, DeclineForm, ProposalForm, WithdrawForm
 from .models import ClaimMessage, Notification, Proposal
-from .notifications import mark_read, notification_link
+from .notifications import claim_notices_mark_read, mark_read, notification_link
 from .photos import process_uploads
 from .selectors import (
     access_claim,
     attachment_visible_to,
-    claim_opening_photos,
+    claim_files,
     claim_proposals,
     claim_thread,
     claim_timeline,
@@ -41,6 +41,11 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
     proposals = list(claim_proposals(claim))
+    thread = list(claim_thread(claim, user))
+    opening_photos = claim_files(claim, messages=thread, proposals=proposals)
+    for proposal in proposals:
+        proposal.proposed_label = _("Proposée le %(date)s") % {
+            "date": formats.date_format(timezone.localtime(proposal.created_at), "DATETIME_FORMAT")}
     pending = next((proposal for proposal in proposals if proposal.is_pending), None)
     accepted = next((proposal for proposal in proposals if proposal.status == Proposal.Status.ACCEPTED), None)
     is_buyer, is_seller = role == ClaimMessage.Role.BUYER, role == ClaimMessage.Role.SELLER
@@ -61,11 +66,11 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None)
         "can": can,
         "deadline": deadline_of(claim, now),
         "events": list(claim_timeline(claim)),
-        "thread": list(claim_thread(claim, user)),
+        "thread": thread,
         "proposals": proposals,
         "pending_proposal": pending,
         "accepted_proposal": accepted,
-        "opening_photos": list(claim_opening_photos(claim)),
+        "opening_photos": opening_photos,
         "items": list(claim.items.all()),
         "message_form": message_form or ClaimMessageForm(role=role),
         "proposal_form": proposal_form or (ProposalForm(claim=claim) if can["propose"] else None),
@@ -80,8 +85,7 @@ class ClaimDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         claim = access_claim(self.request.user, self.kwargs["pk"])
         # Opening the claim is reading its notices.
-        Notification.objects.filter(recipient=self.request.user, claim=claim, read_at__isnull=True).update(
-            read_at=timezone.now())
+        claim_notices_mark_read(user=self.request.user, claim=claim, now=timezone.now())
         return {**super().get_context_data(**kwargs), **claim_page_context(self.request, claim)}
 
 
@@ -242,6 +246,14 @@ class NotificationListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         for notification in context["notifications"]:
             notification.link = notification_link(notification)
+            # Formatted once here rather than in a translation block for each row of the template.
+            if notification.claim_id:
+                notification.about = _("Commande %(number)s — %(reason)s") % {
+                    "number": notification.claim.order.number, "reason": notification.claim.get_reason_display()}
+            elif notification.order_id:
+                notification.about = _("Commande %(number)s") % {"number": notification.order.number}
+            else:
+                notification.about = ""
         return context
 
 

@@ -9,6 +9,9 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from rakuten_portal.agents import ensure_agent_group
+        from rakuten_portal.public_pages import connect_invalidation
 
         # After every migrate and flush, the group "Service client" holds the agent permission.
         post_migrate.connect(ensure_agent_group, sender=self, dispatch_uid="helpdesk.ensure_agent_group")
+        # Saving an article or a category forgets the cached public pages.
+        connect_invalidation()

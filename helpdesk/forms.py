@@ -2,7 +2,6 @@
 import json
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.photos import MultipleImageField, process_uploads
 from orders.numbering import ORDER_PREFIX, number_pattern
+from rakuten_portal.widgets import PlainSelect
 
 from .models import ContactRequest
 from .selectors import recent_orders_for_contact
@@ -34,8 +34,10 @@ class AttachmentsMixin:
 class ContactForm(AttachmentsMixin, forms.Form):
     """A logged-in buyer picks one of their orders; an anonymous visitor gives an e-mail and maybe a number."""
 
-    topic = forms.ChoiceField(label=_("Nature du problème"), choices=[("", "—")] + ContactRequest.Topic.choices)
-    order = forms.ChoiceField(label=_("Commande concernée"), required=False)
+    topic = forms.ChoiceField(label=_("Nature du problème"), choices=[("", "—")] + ContactRequest.Topic.choices,
+                              widget=PlainSelect)
+    # Up to 50 orders: their options are built in Python, not one template each.
+    order = forms.ChoiceField(label=_("Commande concernée"), required=False, widget=PlainSelect)
     order_number = forms.CharField(
         label=_("Numéro de commande"), required=False, max_length=20,
         help_text=_("Facultatif, sous la forme RK-2026-000123."),
@@ -73,13 +75,7 @@ class ContactForm(AttachmentsMixin, forms.Form):
                 del self.fields["email"]
         else:
             del self.fields["order"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        fields = [name for name in ("topic", "order", "order_number", "seller_name", "email") if name in self.fields]
-        self.helper.layout = Layout(
-            *fields, Field("message"), Field("attachments"), Div("website", css_class="honeypot", aria_hidden="true"),
-        )
+        # Rendered by {% bootstrap_field %} (helpdesk/contact_form.html), the honeypot in its hidden wrapper.
 
     def clean_order(self):
         number = self.cleaned_data.get("order") or ""

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
+from rakuten_portal.public_pages import cached_public_page
 
 from . import articles, channels, phone_hours
 from .forms import ContactForm, ReplyForm, SearchForm
@@ -25,6 +27,12 @@ REQUESTS_PAGE_SIZE = 20
 CONTACT_ARTICLE_SLUGS = ("faire-une-reclamation", "formulaire-de-contact", "nous-contacter")
 
 
+def _phone_status(request) -> str:
+    """The contact page says whether the line is open now: a cached copy lasts until that changes."""
+    return phone_hours.phone_line_status(timezone.now()).label
+
+
+@method_decorator(cached_public_page(), name="dispatch")
 class HelpIndexView(TemplateView):
     template_name = "helpdesk/index.html"
 
@@ -35,6 +43,7 @@ class HelpIndexView(TemplateView):
         return context
 
 
+@method_decorator(cached_public_page(), name="dispatch")
 class ArticleView(TemplateView):
     template_name = "helpdesk/article.html"
 
@@ -64,6 +73,7 @@ class SearchView(TemplateView):
         return context
 
 
+@method_decorator(cached_public_page(vary=_phone_status), name="dispatch")
 class ContactPageView(TemplateView):
     template_name = "helpdesk/contact_page.html"
 
@@ -98,6 +108,7 @@ def contact_limited(request, *, increment: bool) -> bool:
     return limited
 
 
+@method_decorator(cached_public_page(), name="dispatch")
 class ContactFormView(FormView):
     template_name = "helpdesk/contact_form.html"
     form_class = ContactForm

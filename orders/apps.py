@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Commandes")
+
+    def ready(self):
+        from rakuten_portal.navbar import connect_invalidation
+
+        connect_invalidation()

@@ -71,6 +71,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rakuten_portal.context_processors.portal",
             ],
+            "libraries": {"navbar_tags": "rakuten_portal.templatetags.navbar_tags",
+                          "bootstrap_fields": "rakuten_portal.templatetags.bootstrap_fields"},
         },
     },
 ]
@@ -257,3 +259,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
                        3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
+
+# --- Page caches (issue 13) ---
+# The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds
+# how long a change that slipped past that could show. Public pages (help centre, contact page and the
+# anonymous contact form) are cached per language until an article or the phone hours change.
+NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)

@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from claims.business_days import business_days_left, is_last_business_day
 from claims.models import Claim, ClaimMessage
@@ -31,10 +33,20 @@ def deadline_of(claim: Claim, now: datetime) -> Deadline | None:
     )
 
 
-@register.inclusion_tag("claims/_deadline_badge.html")
-def deadline_badge(claim: Claim):
-    """A badge with the business days left, urgent on the last one."""
-    return {"deadline": deadline_of(claim, timezone.now())}
+@register.simple_tag
+def deadline_badge_html(deadline: Deadline | None) -> str:
+    """A badge with the business days left, urgent on the last one: built here, as lists show one per row."""
+    if deadline is None:
+        return ""
+    if deadline.overdue:
+        text = _("Délai dépassé")
+    elif deadline.urgent:
+        text = _("Dernier jour")
+    else:
+        text = ngettext("%(counter)s jour ouvré restant", "%(counter)s jours ouvrés restants",
+                        deadline.days_left) % {"counter": deadline.days_left}
+    css = "deadline-urgent" if deadline.urgent or deadline.overdue else "deadline-ok"
+    return format_html('<span class="badge {}" data-testid="deadline-badge">{}</span>', css, text)
 
 
 def _viewer_id(context):

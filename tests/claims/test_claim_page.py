@@ -246,7 +246,7 @@ def test_claim_page_query_count_does_not_grow_with_the_thread(client, roles, rol
     _grow(big, roles, 30)
     client.force_login(roles[role])
     _queries(client, small)  # warm the session and caches
-    assert _queries(client, small) == _queries(client, big)
+    assert _queries(client, small) == _queries(client, big) <= 10
 
 
 # What each role alone can do on the page, in English.

@@ -182,3 +182,56 @@ def test_messages_page_query_count_does_not_grow_with_conversations(client, role
     client.force_login(roles["seller"])
     _count_queries(client, MESSAGES)
     assert _count_queries(client, MESSAGES) == one
+
+
+def bulk_claims(roles, count, *, open_count=3):
+    """`count` claims for the seller in bulk rows: a few open (one per order), the rest closed on shared orders."""
+    import uuid
+
+    from claims.bulk_rows import insert_rows
+    from claims.models import Claim
+
+    now = timezone.now()
+    orders = [make_order(buyer=roles["buyer"], seller=roles["seller_profile"]) for _ in range(open_count + 1)]
+    rows = []
+    for i in range(count):
+        is_open = i < open_count
+        status = Claim.Status.WITH_SELLER if is_open else [Claim.Status.SETTLED, Claim.Status.WITHDRAWN][i % 2]
+        rows.append({"order_id": orders[i if is_open else -1].pk, "buyer_id": roles["buyer"].pk,
+                     "seller_id": roles["seller_profile"].pk, "reason": "damaged", "description": "Cassé",
+                     "status": status, "opened_at": now - timedelta(days=i % 50),
+                     "seller_deadline": now + timedelta(days=i % 7 + 1), "submission_token": uuid.uuid4(),
+                     "closed_at": None if is_open else now - timedelta(hours=i),
+                     "withdraw_reason": "solved" if status == Claim.Status.WITHDRAWN else ""})
+    insert_rows(Claim, rows)
+
+
+def test_dashboard_takes_the_same_queries_with_1_claim_and_with_2000(client, roles):
+    small_seller = SellerFactory(user=UserFactory(username="one-claim-seller"))
+    make_claim(order=make_order(seller=small_seller))
+    client.force_login(small_seller.user)
+    _count_queries(client, DASHBOARD)
+    one = _count_queries(client, DASHBOARD)
+    bulk_claims(roles, 2000)
+    client.force_login(roles["seller"])
+    _count_queries(client, DASHBOARD)
+    for params in ("", "?filtre=cloturees", "?filtre=cloturees&page=50", "?filtre=a-repondre"):
+        assert _count_queries(client, DASHBOARD + params) == one <= 10
+    response = client.get(DASHBOARD)
+    assert [f["count"] for f in response.context["filters"]] == ["2000", "3", "0", "0", "1997"]
+    assert len(response.context["claims"]) == 20 and all(claim.is_with_seller for claim in response.context["claims"][:3])
+
+
+def test_counts_stop_at_the_cap_and_say_so(client, roles, monkeypatch):
+    import claims.dashboard
+    import claims.selectors
+
+    monkeypatch.setattr(claims.selectors, "COUNT_CAP", 10)
+    monkeypatch.setattr(claims.dashboard, "COUNT_CAP", 10)
+    bulk_claims(roles, 30)
+    counts = seller_claim_counts(roles["seller"])
+    assert counts["a-repondre"] == 3 and counts.label("a-repondre") == "3"  # the open ones come first: exact
+    assert counts.label("toutes") == "10+" and counts.label("cloturees") == "8+"
+    client.force_login(roles["seller"])
+    html = client.get(DASHBOARD, {"filtre": "cloturees"}).content.decode()
+    assert ">8+<" in html
