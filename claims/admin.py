@@ -3,25 +3,33 @@
 The admin never writes a claim itself: every field is read-only, and assigning, noting, writing to the
 parties and deciding are small views that call the domain and show its refusal as an error message.
 """
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.csp import CSP
+from django.utils.formats import localize
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
 from rakuten_portal.agents import is_agent
 
-from . import domain
+from . import domain, records, reports
+from .desk import paris_day
 from .admin_forms import DecisionForm, NoteForm, PartiesMessageForm
 from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
 
 QUEUE_PARAMETER = "file"
+CHART_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "img-src": [CSP.SELF, "data:"],
+             "frame-ancestors": [CSP.SELF]}
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -55,15 +63,73 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "retard"
 
     def lookups(self, request, model_admin):
-        return [("yes", gettext_lazy("Dépassée (avec le vendeur)")), ("no", gettext_lazy("Non dépassée"))]
+        return [("yes", gettext_lazy("Dépassée (avec le vendeur)")), ("no", gettext_lazy("Non dépassée")),
+                ("today", gettext_lazy("Finit aujourd'hui (avec le vendeur)"))]
 
     def queryset(self, request, queryset):
-        overdue = {"status": Claim.Status.WITH_SELLER, "seller_deadline__lt": timezone.now()}
+        now = timezone.now()
+        overdue = {"status": Claim.Status.WITH_SELLER, "seller_deadline__lt": now}
+        if self.value() == "today":
+            start, end = paris_day(now)
+            return queryset.filter(status=Claim.Status.WITH_SELLER, seller_deadline__gte=start, seller_deadline__lt=end)
         if self.value() == "yes":
             return queryset.filter(**overdue)
         if self.value() == "no":
             return queryset.exclude(**overdue)
         return queryset
+
+
+def site_datetime(value) -> str:
+    """A date and time in the site's format and Paris time (what the admin does for model fields)."""
+    return localize(timezone.localtime(value)) if value else "—"
+
+
+def seller_record_html(seller_id: int) -> str:
+    """The seller's 90-day record as agents read it, with its flags."""
+    record = records.seller_record(seller_id=seller_id, now=timezone.now())
+    text = _("%(days)s jours : %(orders)s commandes, %(claims)s réclamations (taux %(rate)s), %(share)s prises en "
+             "charge par le service client, première réponse médiane %(first)s") % {
+        "days": settings.RECORD_WINDOW.days, "orders": record.orders, "claims": record.claims,
+        "rate": records.percent(record.claim_rate), "share": records.percent(record.takeover_share),
+        "first": records.hours(record.median_first_answer)}
+    if record.flagged:
+        return format_html('<span class="desk-flag">{}</span> {}<br>{}', _("À surveiller"), "; ".join(record.flags), text)
+    return text
+
+
+def buyer_record_html(buyer_id: int) -> str:
+    """The buyer's claims over 12 months, flagged from the threshold (agents only)."""
+    record = records.buyer_record(buyer_id=buyer_id, now=timezone.now())
+    text = ngettext("%(count)s réclamation sur 12 mois", "%(count)s réclamations sur 12 mois",
+                    record.claims) % {"count": record.claims}
+    if record.flagged:
+        return format_html('<span class="desk-flag">{}</span> {}', _("À surveiller"), text)
+    return text
+
+
+def survey_summary(survey) -> str:
+    """The customer's answer to the satisfaction question, as agents read it."""
+    if survey is None:
+        return _("Pas encore demandé")
+    if not survey.is_answered:
+        if survey.email_sent_at:
+            return _("Demandé le %(date)s, pas de réponse") % {"date": site_datetime(survey.email_sent_at)}
+        return _("Question en attente d'envoi")
+    verdict = _("Satisfait") if survey.satisfied else _("Pas satisfait")
+    text = _("%(verdict)s (répondu le %(date)s)") % {"verdict": verdict, "date": site_datetime(survey.answered_at)}
+    if survey.comment:
+        return format_html("<strong>{}</strong><br>« {} »", text, survey.comment)
+    return format_html("<strong>{}</strong>", text)
+
+
+class ClaimChangeList(ChangeList):
+    """The queue's title says what it is and how many claims wait in it."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if request.GET.get(QUEUE_PARAMETER):
+            self.title = ngettext("File du service client : %(count)s dossier", "File du service client : %(count)s dossiers",
+                                  self.result_count) % {"count": self.result_count}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -97,16 +163,27 @@ class ClaimEventInline(ReadOnlyInline):
 
 
 class ClaimMessageInline(ReadOnlyInline):
+    """The thread between the buyer, the seller and support, as the parties read it."""
+
     model = ClaimMessage
-    verbose_name_plural = gettext_lazy("Fil de discussion et notes internes")
-    fields = readonly_fields = ["created_at", "role", "author_name", "internal", "body"]
+    verbose_name_plural = gettext_lazy("Fil de discussion")
+    fields = readonly_fields = ["created_at", "role", "author_name", "body"]
+    internal = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author").filter(internal=self.internal)
 
     @admin.display(description=gettext_lazy("auteur"))
     def author_name(self, message):
         return message.author.get_username()
+
+
+class InternalNoteInline(ClaimMessageInline):
+    """Agents' notes, never shown to the parties."""
+
+    verbose_name_plural = gettext_lazy("Notes internes (conseillers seulement)")
+    fields = readonly_fields = ["created_at", "author_name", "body"]
+    internal = True
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -132,7 +209,7 @@ class AttachmentInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("envoyée le"))
     def uploaded_at(self, attachment):
-        return attachment.created_at
+        return site_datetime(attachment.created_at)
 
     @admin.display(description=gettext_lazy("jointe à"))
     def attached_to(self, attachment):
@@ -163,19 +240,25 @@ class ClaimAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     # Newest first by the primary key's index: sorting a million rows on opened_at takes a second.
     ordering = ["-pk"]
-    inlines = [ClaimEventInline, ClaimMessageInline, AttachmentInline, ProposalInline]
+    # The facts first (summary, photos, timeline, thread, proposals), then the internal notes; the acts come after.
+    inlines = [AttachmentInline, ClaimEventInline, ClaimMessageInline, ProposalInline, InternalNoteInline]
+    # The queue's columns, sized for a 1280 px screen, one line per row.
+    queue_list_display = ["order_number", "reason", "waiting_since", "seller", "has_guarantee", "assigned_to",
+                          "amount"]
     fieldsets = [
-        (None, {"fields": ["order_link", "buyer", "seller", "reason", "other_kind", "status", "has_guarantee"]}),
+        (None, {"fields": ["order_link", "buyer", "buyer_record", "seller", "seller_record", "reason", "other_kind",
+                           "status", "has_guarantee"]}),
         (gettext_lazy("Demande de l'acheteur"), {"fields": ["description", "received_reference", "items"]}),
         (gettext_lazy("Délais"), {"fields": ["opened_at", "seller_deadline", "reminder_at", "reminded_at",
                                              "extension_requested_at", "taken_over_at"]}),
         (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount", "decision_reason",
-                                            "closed_at", "withdraw_reason"]}),
+                                            "closed_at", "withdraw_reason", "satisfaction"]}),
     ]
-    readonly_fields = ["order_link"]
+    readonly_fields = ["order_link", "satisfaction", "seller_record", "buyer_record"]
 
     class Media:
         css = {"all": ["claims/admin.css"]}
+        js = ["js/canned-replies.js"]
 
     # --- read only: claims change only through the domain ---------------------------------------------
 
@@ -202,6 +285,14 @@ class ClaimAdmin(admin.ModelAdmin):
             return queryset.filter(order__number=term.upper()), False
         return super().get_search_results(request, queryset, search_term)
 
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
+
+    def get_list_display(self, request):
+        if request.GET.get(QUEUE_PARAMETER):
+            return self.queue_list_display
+        return super().get_list_display(request)
+
     def get_ordering(self, request):
         # The queue is served oldest takeover first.
         if request.GET.get(QUEUE_PARAMETER):
@@ -217,6 +308,29 @@ class ClaimAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[claim.order_id]),
                            claim.order.number)
 
+    @admin.display(description=gettext_lazy("en attente depuis"), ordering="taken_over_at")
+    def waiting_since(self, claim):
+        if not claim.taken_over_at:
+            return "—"
+        return format_html('<time datetime="{}" title="{}">{}</time>', claim.taken_over_at.isoformat(),
+                           site_datetime(claim.taken_over_at), timesince(claim.taken_over_at, timezone.now(), depth=1))
+
+    @admin.display(description=gettext_lazy("montant"), ordering="order__total")
+    def amount(self, claim):
+        return format_html("{}&nbsp;€", localize(claim.order.total))
+
+    @admin.display(description=gettext_lazy("dossier du vendeur"))
+    def seller_record(self, claim):
+        return seller_record_html(claim.seller_id)
+
+    @admin.display(description=gettext_lazy("dossier de l'acheteur"))
+    def buyer_record(self, claim):
+        return buyer_record_html(claim.buyer_id)
+
+    @admin.display(description=gettext_lazy("avis de l'acheteur"))
+    def satisfaction(self, claim):
+        return survey_summary(getattr(claim, "survey", None))
+
     @admin.display(description=gettext_lazy("en retard"), boolean=True)
     def is_overdue(self, claim):
         return claim.is_with_seller and claim.seller_deadline < timezone.now()
@@ -229,6 +343,9 @@ class ClaimAdmin(admin.ModelAdmin):
 
         return [
             path("file/", wrap(self.queue_view), name="claims_claim_queue"),
+            path("rapports/", wrap(self.reports_view), name="claims_reports"),
+            path("rapports/<slug:key>.svg", wrap(self.report_chart_view), name="claims_report_chart"),
+            path("rapports/<slug:key>.csv", wrap(self.report_csv_view), name="claims_report_csv"),
             path("<int:object_id>/attribuer/", wrap(self.assign_view), name="claims_claim_assign"),
             path("<int:object_id>/note/", wrap(self.note_view), name="claims_claim_note"),
             path("<int:object_id>/ecrire/", wrap(self.message_view), name="claims_claim_message"),
@@ -252,7 +369,7 @@ class ClaimAdmin(admin.ModelAdmin):
             "may_write": may_act and claim.is_open,
             "decision_form": forms.get("decision_form") or DecisionForm(claim=claim),
             "note_form": forms.get("note_form") or NoteForm(),
-            "message_form": forms.get("message_form") or PartiesMessageForm(),
+            "message_form": forms.get("message_form") or PartiesMessageForm(claim=claim),
         }
 
     def _claim_for_act(self, request, object_id) -> Claim:
@@ -265,6 +382,50 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def _back_to(self, claim):
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    # --- reports (claims/reports.py) ---------------------------------------------------------------------
+
+    def _report(self, request) -> reports.Report:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        weeks = request.GET.get("semaines", "")
+        weeks = int(weeks) if weeks.isdigit() and int(weeks) in reports.PERIODS else reports.DEFAULT_WEEKS
+        return reports.Report(weeks=weeks, now=timezone.now())
+
+    def reports_view(self, request):
+        """Weekly figures for the chosen period: each chart beside its table and its CSV."""
+        report = self._report(request)
+        # Each chart travels inside the page (a data: image), drawn from the same figures as its table:
+        # one computation per page, and nothing for a script to run.
+        figures = [{"figure": figure, "rows": [[reports.display(value) for value in row] for row in figure.rows],
+                    "chart": reports.svg_data_uri(reports.render_svg(figure))}
+                   for figure in report.figures()]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": _("Rapports du service client"), "report": report, "figures": figures,
+            "periods": [(weeks, reports.PERIOD_LABELS[weeks]) for weeks in reports.PERIODS],
+            "satisfaction_rate": reports.display(report.satisfaction_rate()),
+        }
+        return render(request, "admin/claims/reports.html", context)
+
+    def _report_figure(self, request, key):
+        if key not in reports.FIGURE_KEYS:
+            raise Http404
+        return self._report(request).figure(key)
+
+    def report_chart_view(self, request, key):
+        response = HttpResponse(reports.render_svg(self._report_figure(request, key)), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=60"
+        # The chart is a static picture: its own styles, never a script (the page shows it as an <img>).
+        response._csp_config = CHART_CSP
+        return response
+
+    def report_csv_view(self, request, key):
+        figure = self._report_figure(request, key)
+        response = HttpResponse(reports.render_csv(figure), content_type="text/csv; charset=utf-8")
+        weeks = request.GET.get("semaines", reports.DEFAULT_WEEKS)
+        response["Content-Disposition"] = f'attachment; filename="rapport-{key}-{weeks}-semaines.csv"'
+        return response
 
     def queue_view(self, request):
         """The agents' entry point: the oldest unassigned takeovers first."""
@@ -285,7 +446,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def _form_view(self, request, object_id, *, form_class, form_name, title, act, done):
         """GET shows the form alone; POST acts through the domain; an error keeps what the agent typed."""
         claim = self._claim_for_act(request, object_id)
-        form_kwargs = {"claim": claim} if form_class is DecisionForm else {}
+        form_kwargs = {"claim": claim} if form_class in (DecisionForm, PartiesMessageForm) else {}
         form = form_class(request.POST or None, **form_kwargs)
         if request.method == "POST":
             if form.is_valid():

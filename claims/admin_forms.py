@@ -4,9 +4,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import canned
+from helpdesk.models import CannedReply
+from helpdesk.widgets import CannedReplyTextarea
 from rakuten_portal.formatting import money
 
 from .models import Claim
+from .notifications import recipient_language
 
 
 class DecisionForm(forms.Form):
@@ -55,6 +59,24 @@ class NoteForm(forms.Form):
 
 
 class PartiesMessageForm(forms.Form):
+    """The agent's message to both parties, with the canned-reply picker; placeholders are filled from the claim."""
+
     body = forms.CharField(label=_("Message aux parties"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                           widget=CannedReplyTextarea(attrs={"rows": 3, "cols": 80}),
                            help_text=_("L'acheteur et le vendeur le liront dans le fil de la réclamation."))
+
+    def __init__(self, *args, claim: Claim | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        if claim is not None:
+            self.language = recipient_language(claim.buyer)
+            self.values = canned.claim_values(claim, self.language)
+            self.fields["body"].widget.replies = canned.replies_for(
+                scope=CannedReply.Scope.CLAIMS, values=self.values, language=self.language)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if self.claim is None:
+            canned.check_placeholders(body)
+            return body
+        return canned.fill(body, self.values)

@@ -1,4 +1,5 @@
 """The seller's space ("Espace vendeur"): claims on their sales, buyer messages, and posting an order message."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,6 +21,7 @@ from rakuten_portal.formatting import person_name
 
 from .forms import OrderMessageForm
 from .notifications import order_notices_mark_read
+from .records import hours, percent, seller_record
 from .selectors import (
     COUNT_CAP,
     DashboardFilter,
@@ -113,6 +115,10 @@ class SellerDashboardView(_SellerSpaceMixin, ListView):
         ]
         context["current_filter"] = current
         context["extra_query"] = f"&filtre={current}"
+        record = seller_record(seller_id=self.seller.pk, now=timezone.now())
+        context.update(record=record, record_days=settings.RECORD_WINDOW.days, record_claim_rate=percent(record.claim_rate),
+                       record_takeover_share=percent(record.takeover_share),
+                       record_first_answer=hours(record.median_first_answer))
         return context
 
 

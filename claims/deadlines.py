@@ -31,10 +31,12 @@ class SweepResult:
     finalized: int = 0
     emails_sent: int = 0
     uploads_purged: int = 0
+    surveys_sent: int = 0
 
     @property
     def total(self) -> int:
-        return self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+        return (self.taken_over + self.reminded + self.finalized + self.emails_sent + self.uploads_purged
+                + self.surveys_sent)
 
 
 @dataclass
@@ -115,6 +117,13 @@ def purge_abandoned_uploads(*, now: datetime) -> int:
     return purge_abandoned_wizard_files(now=now)
 
 
+def send_satisfaction_surveys(*, now: datetime) -> int:
+    """The satisfaction question, a setting's delay after a case ends (claims/satisfaction.py)."""
+    from .satisfaction import satisfaction_step
+
+    return satisfaction_step(now=now)
+
+
 def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every step once; takeovers first, so that no overdue claim is reminded."""
     result = SweepResult(
@@ -123,6 +132,7 @@ def sweep(*, now: datetime, batch_size: int = BATCH_SIZE) -> SweepResult:
         finalized=finalize_orders(now=now, batch_size=batch_size),
         emails_sent=send_stale_emails(now=now),
         uploads_purged=purge_abandoned_uploads(now=now),
+        surveys_sent=send_satisfaction_surveys(now=now),
     )
     if result.total:
         logger.info("Sweep at %s: %s", now.isoformat(), result)

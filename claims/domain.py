@@ -96,6 +96,13 @@ def _event(claim: Claim, kind: str, *, now: datetime, actor=None, detail: str = 
     return ClaimEvent.objects.create(claim=claim, kind=kind, at=now, actor=actor, detail=detail, automatic=automatic)
 
 
+def _seller_answered(claim: Claim, now: datetime) -> None:
+    """Keep the seller's first answer (message or proposal) on the claim, for the records and reports."""
+    if claim.seller_answered_at is None:
+        Claim.objects.filter(pk=claim.pk, seller_answered_at__isnull=True).update(seller_answered_at=now)
+        claim.seller_answered_at = now
+
+
 def _lapse_pending_proposals(claim: Claim, now: datetime) -> None:
     claim.proposals.filter(status=Proposal.Status.PENDING).update(status=Proposal.Status.LAPSED, answered_at=now)
 
@@ -171,6 +178,8 @@ def claim_post_message(*, claim_id: int, author, body: str, now: datetime, attac
     if not body.strip() and not attachments:
         raise ClaimActionError(_("Écrivez un message ou joignez une photo."))
     message = ClaimMessage.objects.create(claim=claim, author=author, role=role, body=body.strip(), created_at=now)
+    if role == ClaimMessage.Role.SELLER:
+        _seller_answered(claim, now)
     save_attachments(claim=claim, files=attachments, uploaded_by=author, message=message)
     _event(claim, ClaimEvent.Kind.MESSAGE, now=now, actor=author)
     others = [user for user in parties(claim) if user.pk != author.pk]
@@ -221,6 +230,7 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
         message=message.strip(), created_by=seller_user, created_at=now,
     )
     save_attachments(claim=claim, files=receipt, uploaded_by=seller_user, proposal=proposal)
+    _seller_answered(claim, now)
     _event(claim, ClaimEvent.Kind.PROPOSAL, now=now, actor=seller_user, detail=Proposal.Kind(proposal.kind).label)
     notify(recipients=[claim.buyer], kind=Notification.Kind.PROPOSAL, claim=claim, now=now)
     return proposal

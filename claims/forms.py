@@ -96,3 +96,16 @@ class WithdrawForm(forms.Form):
 class OrderMessageForm(forms.Form):
     body = forms.CharField(label=_("Votre message"), max_length=BODY_MAX, widget=_textarea(3),
                            error_messages={"required": _("Écrivez votre message.")})
+
+
+class SatisfactionForm(forms.Form):
+    """The answer to "Comment s'est passée la résolution ?": satisfied or not, and an optional comment."""
+
+    satisfied = forms.TypedChoiceField(
+        label=_("Êtes-vous satisfait de la résolution de votre dossier ?"), widget=forms.RadioSelect,
+        choices=[("1", _("Oui, satisfait")), ("0", _("Non, pas satisfait"))], coerce=lambda value: value == "1",
+        error_messages={"required": _("Choisissez « satisfait » ou « pas satisfait ».")},
+    )
+    comment = forms.CharField(label=_("Un commentaire ? (facultatif)"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+                              help_text=_("1 000 caractères au plus."))

@@ -62,6 +62,8 @@ class Claim(models.Model):
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     extension_requested_at = models.DateTimeField(_("délai supplémentaire demandé le"), null=True, blank=True)
     taken_over_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    # The seller's first message or proposal: the sellers' records and the reports measure from it.
+    seller_answered_at = models.DateTimeField(_("première réponse du vendeur le"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_claims",
         verbose_name=_("agent"), limit_choices_to={"is_staff": True},
@@ -111,6 +113,11 @@ class Claim(models.Model):
                          F("id").desc(), name="claim_seller_sort_idx"),
             models.Index(fields=["buyer", "-opened_at"], name="claim_buyer_recent_idx"),
             models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
+            # Endings by week (reports) and the satisfaction question after a claim ends.
+            models.Index(fields=["closed_at", "status"], name="claim_closed_idx"),
+            # Records (90 days per seller) and reports (claims opened per week).
+            models.Index(fields=["seller", "opened_at"], name="claim_seller_opened_idx"),
+            models.Index(fields=["opened_at"], name="claim_opened_idx"),
         ]
 
     def __str__(self):
@@ -336,3 +343,71 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.kind}"
+
+
+class SatisfactionSurvey(models.Model):
+    """"How did the resolution go?", asked once after a claim or a help-desk request ends.
+
+    The row is the e-mail's outbox until it is sent (rakuten_portal/outbox.py), then holds the answer.
+    Written only by claims/satisfaction.py.
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec définitif")
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="survey")
+    contact_request = models.OneToOneField("helpdesk.ContactRequest", on_delete=models.CASCADE, null=True, blank=True,
+                                           related_name="survey")
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("langue"), max_length=8, default=settings.LANGUAGE_CODE)
+    created_at = models.DateTimeField()
+    email_status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("question envoyée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    satisfied = models.BooleanField(_("satisfait"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("avis après résolution")
+        verbose_name_plural = _("avis après résolution")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, contact_request__isnull=True)
+                | Q(claim__isnull=True, contact_request__isnull=False),
+                name="survey_one_case",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["email_next_attempt_at"], condition=Q(email_status="pending"), name="survey_outbox_idx"),
+            models.Index(fields=["answered_at"], name="survey_answered_idx"),
+        ]
+
+    def __str__(self):
+        return f"survey {self.pk}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+
+class BusinessDay(models.Model):
+    """A calendar of Paris business days, so that SQL can count them: `ordinal` is how many business days
+    there are from the calendar's first day up to and including `day` (a weekend or holiday repeats the
+    previous count). Business days between two dates = the difference of their ordinals.
+    Filled by a migration from claims/business_days.py (the holidays library)."""
+
+    day = models.DateField(primary_key=True)
+    ordinal = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("jour ouvré")
+        verbose_name_plural = _("jours ouvrés")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} ({self.ordinal})"

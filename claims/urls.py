@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/delai/", views.claim_extend_post, name="extend"),
     path("pieces-jointes/<int:pk>/", views.attachment_file, name="attachment"),
     path("pieces-jointes/<int:pk>/miniature/", views.attachment_thumbnail, name="attachment_thumbnail"),
+    path("avis/<str:token>/", views.satisfaction_answer, name="satisfaction"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/lues/", views.notifications_mark_read, name="notifications_read"),
 ]

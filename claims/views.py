@@ -17,9 +17,9 @@ from django.views.generic import ListView, TemplateView
 from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
-from . import domain
+from . import domain, satisfaction
 from .dashboard import SellerDashboardView, SellerOrderMessagesView, order_message_post  # noqa: F401 — URL map
-from .forms import ClaimMessageForm, DeclineForm, ProposalForm, WithdrawForm
+from .forms import ClaimMessageForm, DeclineForm, ProposalForm, SatisfactionForm, WithdrawForm
 from .models import ClaimMessage, Notification, Proposal
 from .notifications import claim_notices_mark_read, mark_read, notification_link
 from .photos import process_uploads
@@ -274,3 +274,28 @@ def notifications_mark_read(request):
     if count:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
     return redirect("claims:notifications")
+
+
+# A link that is not ours is "not found" (with its own clear page), like any unknown address.
+SURVEY_LINK_STATUS = {"invalid": 404, "expired": 410, "answered": 200}
+
+
+def satisfaction_answer(request, token):
+    """The satisfaction question's signed link: no login, answered once; a bad, old or used link says so."""
+    try:
+        survey = satisfaction.survey_from_token(token)
+    except satisfaction.SurveyLinkError as error:
+        return render(request, "claims/satisfaction.html", {"link_error": error.kind},
+                      status=SURVEY_LINK_STATUS[error.kind])
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            satisfaction.survey_answer(token=token, satisfied=form.cleaned_data["satisfied"],
+                                       comment=form.cleaned_data["comment"], now=timezone.now())
+        except satisfaction.SurveyLinkError as error:
+            return render(request, "claims/satisfaction.html", {"link_error": error.kind},
+                          status=SURVEY_LINK_STATUS[error.kind])
+        return render(request, "claims/satisfaction.html", {"thanks": True})
+    case = survey.claim.order.number if survey.claim_id else survey.contact_request.reference
+    return render(request, "claims/satisfaction.html", {"form": form, "case": case},
+                  status=400 if request.method == "POST" else 200)

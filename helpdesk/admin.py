@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from rakuten_portal.agents import agent_accounts, is_agent
 
 from .forms import ContactRequestAdminForm
-from .models import Article, Category, ContactMessage, ContactRequest, OutgoingEmail
+from .canned import PLACEHOLDERS
+from .models import Article, CannedReply, Category, ContactMessage, ContactRequest, OutgoingEmail
 from .services import contact_request_answer
 
 
@@ -28,6 +29,21 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     fields = ["category", "slug", "language", "title", "summary", "body", "position", "published", "updated_at"]
     readonly_fields = ["updated_at"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Replies agents keep ready; an unknown placeholder is refused when saved."""
+
+    list_display = ["title", "scope", "active"]
+    list_filter = ["scope", "active"]
+    search_fields = ["title", "text_fr", "text_en"]
+    fields = ["title", "scope", "active", "text_fr", "text_en", "placeholders"]
+    readonly_fields = ["placeholders"]
+
+    @admin.display(description=_("champs possibles"))
+    def placeholders(self, reply):
+        return format_html_join(", ", "<code>{{{}}}</code> ({})", ((name, label) for name, label in PLACEHOLDERS.items()))
 
 
 class ContactMessageInline(admin.StackedInline):
@@ -74,14 +90,17 @@ class ContactRequestAdmin(admin.ModelAdmin):
     list_select_related = ["assigned_to"]
     date_hierarchy = "created_at"
     readonly_fields = ["reference", "topic", "requester", "email", "order_link", "order_number", "seller_name",
-                       "language", "created_at", "updated_at"]
+                       "language", "created_at", "updated_at", "satisfaction"]
     fieldsets = [
         (None, {"fields": ["reference", "topic", "status", "assigned_to"]}),
         (_("Client"), {"fields": ["requester", "email", "order_link", "order_number", "seller_name", "language"]}),
-        (None, {"fields": ["created_at", "updated_at"]}),
+        (None, {"fields": ["created_at", "updated_at", "satisfaction"]}),
         (_("Répondre"), {"fields": ["reply"]}),
     ]
     inlines = [ContactMessageInline, OutgoingEmailInline]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the desk's shared admin styles (the canned-reply picker)
 
     def has_add_permission(self, request):
         return False  # requests come from customers, through the contact form
@@ -102,6 +121,12 @@ class ContactRequestAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[contact_request.order_id]),
                            contact_request.order_number)
+
+    @admin.display(description=_("avis du client"))
+    def satisfaction(self, contact_request):
+        from claims.admin import survey_summary
+
+        return survey_summary(getattr(contact_request, "survey", None))
 
     def save_model(self, request, obj, form, change):
         # The declared field stays on the form even when the fieldsets leave it out: ignore it for non-agents.

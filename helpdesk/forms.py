@@ -11,8 +11,10 @@ from claims.photos import MultipleImageField, process_uploads
 from orders.numbering import ORDER_PREFIX, number_pattern
 from rakuten_portal.widgets import PlainSelect
 
-from .models import ContactRequest
+from . import canned
+from .models import CannedReply, ContactRequest
 from .selectors import recent_orders_for_contact
+from .widgets import CannedReplyTextarea
 
 ATTACHMENTS_HELP = _("Facultatif : photos JPEG, PNG ou WebP, ou PDF, 10 Mo au plus chacun, 10 fichiers au plus.")
 KEEP_FIELDS = _("Le reste du formulaire est conservé : sélectionnez de nouveau les fichiers à joindre.")
@@ -125,7 +127,7 @@ class ContactRequestAdminForm(forms.ModelForm):
     """Triage fields plus the answer an agent writes, e-mailed to the customer when saved."""
 
     reply = forms.CharField(
-        label=_("Répondre au client"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Répondre au client"), required=False, max_length=5000, widget=CannedReplyTextarea(attrs={"rows": 6}),
         help_text=_("Envoyé par e-mail au client et gardé sur la demande ; la demande passe « en attente du "
                     "client », ou reste close si vous la fermez."),
     )
@@ -133,4 +135,18 @@ class ContactRequestAdminForm(forms.ModelForm):
     class Meta:
         model = ContactRequest
         fields = ["status", "assigned_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.values = canned.request_values(self.instance, self.instance.language)
+            self.fields["reply"].widget.replies = canned.replies_for(
+                scope=CannedReply.Scope.REQUESTS, values=self.values, language=self.instance.language)
+
+    def clean_reply(self):
+        reply = self.cleaned_data.get("reply", "")
+        if not self.instance.pk:
+            canned.check_placeholders(reply)
+            return reply
+        return canned.fill(reply, self.values)
 

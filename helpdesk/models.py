@@ -210,3 +210,40 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.request} {self.kind} → {self.to}"
+
+
+def validate_placeholders(text: str) -> None:
+    """Refuse a placeholder the portal cannot fill (see helpdesk/canned.py)."""
+    from .canned import check_placeholders
+
+    check_placeholders(text)
+
+
+class CannedReply(models.Model):
+    """A reply agents keep ready, in French and English, with placeholders filled from the case."""
+
+    class Scope(models.TextChoices):
+        CLAIMS = "claims", _("Réclamations")
+        REQUESTS = "requests", _("Demandes au service client")
+        BOTH = "both", _("Réclamations et demandes")
+
+    title = models.CharField(_("titre"), max_length=120, unique=True)
+    scope = models.CharField(_("pour"), max_length=10, choices=Scope.choices, default=Scope.BOTH)
+    text_fr = models.TextField(_("texte (français)"), max_length=5000, validators=[validate_placeholders],
+                               help_text=_("Champs remplis d'après le dossier : {acheteur}, {vendeur}, {commande}, "
+                                           "{date_limite}, {montant}."))
+    text_en = models.TextField(_("texte (anglais)"), max_length=5000, blank=True, validators=[validate_placeholders],
+                               help_text=_("Vide : le texte français sert aussi aux clients anglophones."))
+    active = models.BooleanField(_("proposée aux conseillers"), default=True)
+
+    class Meta:
+        verbose_name = _("réponse type")
+        verbose_name_plural = _("réponses types")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def text_in(self, language: str) -> str:
+        """The text in the reader's language, French when there is no English one."""
+        return (self.text_en if (language or "").startswith("en") else "") or self.text_fr

@@ -1,6 +1,9 @@
 """Writes on help-desk requests: create, the customer's reply, the agent's answer, triage."""
+import hashlib
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -57,8 +60,20 @@ def contact_request_create(*, topic: str, body: str, email: str, language: str, 
             request=contact_request, role=ContactMessage.Role.CUSTOMER, author=requester, body=body, created_at=now,
         )
         _store_files(contact_request=contact_request, message=message, files=files)
-        email_queue(contact_request=contact_request, kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT, now=now)
+        if acknowledgement_due(email):
+            email_queue(contact_request=contact_request, kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT, now=now)
     return contact_request
+
+
+def acknowledgement_due(email: str) -> bool:
+    """Whether this address may get an acknowledgement now: at most one per HELPDESK_ACKNOWLEDGEMENT_INTERVAL.
+
+    The form takes any address, so without this anyone could make us e-mail anyone at will. The mark is
+    set atomically in the shared cache (Redis in production), so two requests at once send one.
+    """
+    address = email.strip().lower().encode()
+    key = f"helpdesk.acknowledgement.{hashlib.sha256(address).hexdigest()}"
+    return cache.add(key, 1, timeout=settings.HELPDESK_ACKNOWLEDGEMENT_INTERVAL.total_seconds())
 
 
 def contact_request_reply(*, contact_request: ContactRequest, author, body: str, now: datetime,

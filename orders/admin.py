@@ -64,6 +64,15 @@ class SellerProfileAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "contact_email", "user__username", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+    readonly_fields = ["record"]
+
+    @admin.display(description=_("dossier du vendeur (service client)"))
+    def record(self, seller):
+        if seller.pk is None:
+            return "—"
+        from claims.admin import seller_record_html  # the claims app sits above orders
+
+        return seller_record_html(seller.pk)
 
 
 @admin.register(Listing)

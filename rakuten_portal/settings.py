@@ -1,4 +1,5 @@
 """Settings, read from the environment (see README "Configuration")."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -108,6 +109,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The posted name, cut to a username's length (a longer one overflowed axes' column on PostgreSQL).
+AXES_USERNAME_CALLABLE = "rakuten_portal.login_throttle.throttled_username"
 
 # --- Client address behind proxies ---
 # How many reverse proxies of ours stand in front of the app, each appending to X-Forwarded-For. 0: the
@@ -246,6 +249,8 @@ LOGGING = {
 # locmem cache lives in one process: good enough there, so only for those two is the check silenced.
 HELPDESK_CONTACT_RATE = env.str("HELPDESK_CONTACT_RATE", default="5/h")
 RATELIMIT_USE_CACHE = "default"
+# At most one acknowledgement e-mail per address in this time (minutes), whatever the number of requests.
+HELPDESK_ACKNOWLEDGEMENT_INTERVAL = timedelta(minutes=env.int("HELPDESK_ACKNOWLEDGEMENT_INTERVAL_MINUTES", default=60))
 # The client's address for the rate limits: the same function as the login throttle's (see below).
 RATELIMIT_IP_META_KEY = "rakuten_portal.client_address.client_ip"
 SILENCED_SYSTEM_CHECKS = []
@@ -256,9 +261,27 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
+# --- Password reset throttle ---
+# Valid "forgotten password" requests allowed per client address and per target e-mail (django-ratelimit
+# rates, e.g. "3/h"), counted whether or not an account has that e-mail.
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+
 # Phone line of the customer service, Europe/Paris: weekday -> (opens, closes); 0 is Monday.
 SUPPORT_PHONE_HOURS = {0: ("09:00", "19:00"), 1: ("09:00", "19:00"), 2: ("09:00", "19:00"),
                        3: ("09:00", "19:00"), 4: ("09:00", "19:00"), 5: ("10:00", "18:00")}
+
+# --- Agents' desk: satisfaction after closing, sellers' and buyers' records ---
+# The satisfaction question leaves this long after a claim or a request ends, by the sweep.
+SATISFACTION_DELAY = timedelta(hours=env.float("SATISFACTION_DELAY_HOURS", default=24.0))
+# How long its signed link can be answered (once).
+SATISFACTION_LINK_MAX_AGE = timedelta(days=env.int("SATISFACTION_LINK_DAYS", default=28))
+# Sellers' and buyers' records: the window, and the thresholds past which agents see a flag.
+RECORD_WINDOW = timedelta(days=env.int("RECORD_WINDOW_DAYS", default=90))
+SELLER_CLAIM_RATE_FLAG = env.float("SELLER_CLAIM_RATE_FLAG", default=0.02)
+SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.30)
+SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
+BUYER_CLAIMS_FLAG = env.int("BUYER_CLAIMS_FLAG", default=5)
 
 # --- Page caches (issue 13) ---
 # The navbar's per-user part is dropped from the cache whenever what it shows changes; this only bounds

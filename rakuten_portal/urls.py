@@ -11,9 +11,13 @@ from django.views.generic import RedirectView
 
 from orders import views as order_views
 
+from .password_reset import ThrottledPasswordResetView
+
 admin.site.site_header = _("Rakuten — espace des conseillers")
 admin.site.site_title = _("Conseillers Rakuten")
 admin.site.index_title = _("Service client et SAV")
+# The front page is the agents' desk (claims/desk.py), above the usual list of applications.
+admin.site.index_template = "admin/desk_index.html"
 
 urlpatterns = [
     path("", order_views.HomeView.as_view(), name="home"),
@@ -24,7 +28,7 @@ urlpatterns = [
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("compte/mot-de-passe/change/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("compte/mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("compte/mot-de-passe/oublie/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("compte/mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("compte/mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),

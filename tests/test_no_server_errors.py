@@ -26,13 +26,20 @@ from tests.factories import make_claim, make_order
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "buyer", "other_buyer", "seller", "staff"]
+# Every role of the suite, the staff account without the agent permission included.
+ALL_ROLES = ROLES + ["other_seller", "bare_staff"]
 LONG = "x" * 10_000
 GARBAGE_VALUES = ["'; DROP TABLE orders_order; --", "<script>alert(1)</script>", "-1", "1e309", "NaN", LONG,
                   "é🎉", "0", "99999999999999999999999", "\x00"]
 GARBAGE_ARGS = ["0", "999999999", "99999999999999999999999", "RK-9999-999999", "../../etc/passwd", "%00",
                 "\x00", "RK-2026-\x00", "x" * 3000, "é🎉"]
 # Query parameters our list pages and the admin read, plus whatever names the page's forms carry.
-QUERY_NAMES = ["q", "page", "o", "status", "statut", "p", "next", "filtre", "tri", "e"]
+QUERY_NAMES = ["q", "page", "o", "status", "statut", "p", "next", "filtre", "tri", "e", "commande", "file", "retard",
+               "status__exact", "topic__exact", "kind__exact", "email_status__exact", "assigned_to__id__exact",
+               "created_at__gte", "purchased_at__day", "id", "pk", "notification"]
+# A superscript ("²": str.isdigit() says yes, int() refuses it), digits int() reads though no id is written so
+# (Arabic-Indic; fullwidth and mathematical), NUL bytes, and a number far longer than any field or integer.
+TRICKY_VALUES = ["¹²", "١٢", "１２𝟙", "1\x00", "9" * 10_000]
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -119,9 +126,9 @@ def fill(route: str, value_for) -> str:
     return "/" + ARGUMENT.sub(lambda match: value_for(match["name"]), route)
 
 
-def clients(world, *, csrf=False) -> dict[str, Client]:
+def clients(world, *, csrf=False, roles=ROLES) -> dict[str, Client]:
     made = {}
-    for role in ROLES:
+    for role in roles:
         client = Client(enforce_csrf_checks=csrf)
         if role != "anonymous":
             client.force_login(world[role])
@@ -260,6 +267,24 @@ def test_no_url_answers_a_server_error_to_any_role_or_input(world, route, url_na
     run.assert_none()
     if url_name in FORM_PAGES:
         assert seen["buyer"] or seen["staff"], "the fuzzer found no form field to fill"
+
+
+@pytest.mark.parametrize(("route", "url_name"), ALL_URLS, ids=[name for _route, name in ALL_URLS])
+def test_unicode_digits_nul_bytes_and_long_values_in_every_parameter_and_field_are_no_server_error(
+        world, route, url_name):
+    """Each tricky value in every query parameter and every form field at once, for every role, GET and POST."""
+    run, by_role = Recorder(), clients(world, roles=ALL_ROLES)
+    url = fill(route, lambda argument: real_value(world, url_name, argument))
+    for role, client in by_role.items():
+        names, files, hidden = form_fields(client, url, run(client, "GET", url, role))
+        for value in TRICKY_VALUES:
+            run(client, "GET", url, role, {name: value for name in set(QUERY_NAMES) | set(names)})
+            body = {name: value for name in names}
+            run(client, "POST", url, role, body)
+            if hidden:
+                # With the real step and token, so the form reads its fields instead of stopping at them.
+                run(client, "POST", url, role, {**body, **hidden})
+    run.assert_none()
 
 
 # Pages whose forms the fuzzer must find (it would silently post empty bodies otherwise).

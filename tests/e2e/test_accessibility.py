@@ -23,7 +23,8 @@ from django.utils import timezone
 from PIL import Image
 
 from claims.domain import claim_open, claim_propose, claim_take_over
-from claims.models import Claim, Proposal
+from claims.models import Claim, Proposal, SatisfactionSurvey
+from claims.satisfaction import survey_token
 from claims.photos import process_upload
 from helpdesk.models import Article, Category, ContactRequest
 from helpdesk.services import contact_request_answer, contact_request_create
@@ -90,9 +91,12 @@ def build_scenario() -> Scenario:
                                      email=alice.email or "alice@example.com", language="fr", now=now,
                                      requester=alice, order=claimed)
     contact_request_answer(contact_request=request, agent=agent, body="Nous regardons avec le vendeur.", now=now)
+    # The satisfaction question on one of the seeded claims that ended (the desk's work, claims/demo.py).
+    ended = Claim.objects.filter(status=Claim.Status.SETTLED, buyer__username="claire").first()
+    survey = SatisfactionSurvey.objects.create(claim=ended, email="claire@example.com", created_at=now)
     return Scenario(eligible_order=eligible, claimed_order=claimed, pending_claim=pending, open_claim=open_claim,
-                    not_received_claim=not_received_claim, support_claim=support_claim,
-                    contact_request=request)
+                    not_received_claim=not_received_claim, support_claim=support_claim, contact_request=request,
+                    extra={"survey_url": reverse("claims:satisfaction", args=[survey_token(survey.pk)])})
 
 
 # --- States: what to do on a page after loading it --------------------------------------------------------------
@@ -183,6 +187,9 @@ PAGES: dict[str, list[Screen]] = {
         Screen("contact form", reverse("helpdesk:contact_form")),
         Screen("contact form, errors", reverse("helpdesk:contact_form"), submit_empty()),
         Screen("page not found", "/cette-page-n-existe-pas/"),
+        Screen("satisfaction question", lambda s: s.extra["survey_url"]),
+        Screen("satisfaction question, errors", lambda s: s.extra["survey_url"], submit_empty()),
+        Screen("satisfaction, bad link", reverse("claims:satisfaction", args=["lien-modifie"])),
     ],
     "buyer": [
         Screen("home", "/"),
@@ -233,6 +240,15 @@ PAGES: dict[str, list[Screen]] = {
         Screen("contact requests", reverse("admin:helpdesk_contactrequest_changelist")),
         Screen("contact request", admin_change("helpdesk_contactrequest", "contact_request")),
         Screen("articles", reverse("admin:helpdesk_article_changelist")),
+        Screen("claims queue, mine", reverse("admin:claims_claim_changelist") + "?file=mine"),
+        Screen("claim, taken over (decision form, canned replies)",
+               lambda s: reverse("admin:claims_claim_change", args=[
+                   Claim.objects.filter(status=Claim.Status.WITH_SUPPORT).order_by("taken_over_at").first().pk])),
+        Screen("reports", reverse("admin:claims_reports")),
+        Screen("reports, 52 weeks", reverse("admin:claims_reports") + "?semaines=52"),
+        Screen("canned replies", reverse("admin:helpdesk_cannedreply_changelist")),
+        Screen("canned reply, add", reverse("admin:helpdesk_cannedreply_add")),
+        Screen("seller", lambda s: reverse("admin:orders_sellerprofile_change", args=[s.pending_claim.seller_id])),
     ],
 }
 

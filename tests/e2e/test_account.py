@@ -98,3 +98,24 @@ def test_buyer_follows_the_bell_to_the_sellers_message_and_the_count_clears(page
     expect(page.get_by_test_id("notifications").locator(".notification-unread")).to_have_count(0)
     expect(page.get_by_test_id("mark-all-read")).to_have_count(0)
     assert page_errors == []
+
+
+def test_a_fourth_reset_request_in_an_hour_sends_nothing_and_says_when_to_try_again(page, page_errors, live_server,
+                                                                                     demo_data):
+    from django.core.cache import cache
+
+    cache.clear()  # the reset counters live in the cache, across tests
+    mail.outbox.clear()
+    for _ in range(3):
+        page.goto(reverse("password_reset"))
+        page.locator("main form input[name=email]").fill("alice@example.com")
+        page.get_by_role("button", name="Envoyer le lien").click()
+        expect(page.locator("h1")).to_have_text("E-mail envoyé")
+    page.goto(reverse("password_reset"))
+    page.locator("main form input[name=email]").fill("alice@example.com")
+    page.get_by_role("button", name="Envoyer le lien").click()
+    expect(page.locator("main")).to_contain_text("Trop de demandes de nouveau mot de passe")
+    expect(page.locator("main")).to_contain_text("Réessayez dans")
+    expect(page.locator("main form input[name=email]")).to_have_value("alice@example.com")
+    assert len(mail.outbox) == 3
+    cache.clear()

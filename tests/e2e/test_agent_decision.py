@@ -49,7 +49,7 @@ def agent_logs_into_the_admin(page, live_server):
     expect(page.locator("#site-name")).to_be_visible()
 
 
-def test_agent_takes_the_first_claim_of_the_queue_and_decides_a_partial_refund(
+def test_agent_takes_the_newest_claim_of_the_queue_and_decides_a_partial_refund(
         page, second_page, page_errors, live_server, taken_over_claim):
     claim = taken_over_claim
     agent = page
@@ -57,9 +57,10 @@ def test_agent_takes_the_first_claim_of_the_queue_and_decides_a_partial_refund(
 
     agent.locator(f"#content-main a[href='{reverse('admin:claims_claim_changelist')}']").first.click()
     agent.locator("#changelist-filter").get_by_role("link", name="Non attribués").click()
-    first = agent.locator("#result_list tbody tr").first
-    expect(first).to_contain_text(claim.order.number)
-    first.get_by_role("link", name=claim.order.number).click()
+    # The seeded queue has older takeovers: this one, taken over just now, is served last.
+    last = agent.locator("#result_list tbody tr").last
+    expect(last).to_contain_text(claim.order.number)
+    last.get_by_role("link", name=claim.order.number).click()
 
     agent.get_by_role("button", name="M'attribuer ce dossier").click()
     expect(agent.locator(".messagelist")).to_contain_text("vous est attribué")

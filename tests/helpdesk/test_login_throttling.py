@@ -81,3 +81,21 @@ def test_attempts_during_the_lock_restart_the_hour(client):
     # That refused attempt counted too: the lock ends an hour after it.
     with time_machine.travel(start + timedelta(hours=2, minutes=2), tick=False):
         assert attempt(client, "alice", PASSWORD).status_code == 302
+
+
+def test_a_username_longer_than_any_account_is_a_form_error_and_stored_bounded(client):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    for _ in range(2):
+        response = attempt(client, "9" * 10_000, "x" * 10_000)
+        assert response.status_code == 200
+    stored = [*AccessAttempt.objects.values_list("username", flat=True),
+              *AccessFailureLog.objects.values_list("username", flat=True)]
+    assert stored and {len(name) for name in stored} == {150}
+
+
+def test_the_bounded_name_still_locks_like_the_full_one(client):
+    long_name = "a" * 300
+    for _ in range(5):
+        attempt(client, long_name, "devine")
+    assert attempt(client, long_name[:150] + "zzz", "devine").status_code == 429

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         for _plan_name, name, label, _plan_label in STEPS:
             self.stdout.write(f"  {getattr(result, name):>8}  {label}")
         self.stdout.write(f"  {result.uploads_purged:>8}  abandoned wizard uploads removed")
+        self.stdout.write(f"  {result.surveys_sent:>8}  satisfaction questions e-mailed")
 
     def print_plan(self, plan, moment):
         self.stdout.write(f"Dry run as of {moment.isoformat()}: nothing is changed.")

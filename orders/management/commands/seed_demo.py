@@ -1,4 +1,4 @@
-"""Demo accounts and orders (safe to run twice), and `--orders N` random orders for load tests."""
+"""Demo accounts, orders and the agents' work (safe to run twice), and `--orders N` random orders (with claims) for load tests."""
 import random
 import time
 from datetime import timedelta
@@ -57,8 +57,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=0, help="How many random orders to add in bulk.")
+        parser.add_argument("--claim-share", type=float, default=0.03,
+                            help="Share of the bulk orders that get a claim (1 gives about one claim per order).")
 
-    def handle(self, *args, orders, **options):
+    def handle(self, *args, orders, claim_share=0.03, **options):
         users = self.ensure_accounts()
         listings = self.ensure_listings(users)
         if not Order.objects.filter(buyer=users["alice"]).exists():
@@ -68,10 +70,20 @@ class Command(BaseCommand):
             self.stdout.write("Demo orders created for alice and bob.")
         else:
             self.stdout.write("Demo orders already there: nothing to add.")
+        # Imported here: the claims app sits above orders.
+        from claims import demo
+
+        buyers = demo.ensure_buyers(PASSWORD)
+        demo.ensure_canned_replies()
+        if not demo.demo_work_exists():
+            made = demo.seed_work(buyers=buyers, listings=listings, agent=users["agent"], now=timezone.now())
+            self.stdout.write(f"Demo claims and requests created: {made}.")
+        else:
+            self.stdout.write("Demo claims already there: nothing to add.")
         if orders:
             started = time.monotonic()
-            self.bulk_orders(orders, users, listings)
-            self.stdout.write(f"{orders} random orders added in {time.monotonic() - started:.1f} s.")
+            claims = self.bulk_orders(orders, users, listings, claim_share=claim_share)
+            self.stdout.write(f"{orders} random orders and {claims} claims added in {time.monotonic() - started:.1f} s.")
 
     def ensure_accounts(self):
         User = get_user_model()
@@ -126,7 +138,7 @@ class Command(BaseCommand):
             if tracking == "delivered":
                 order_mark_delivered(order=order, at=purchased_at + timedelta(days=min(3, max(days - 1, 1))))
 
-    def bulk_orders(self, count, users, listings):
+    def bulk_orders(self, count, users, listings, claim_share=0.0):
         """Insert in batches without per-row validation; every generated row respects the payment rules."""
         User = get_user_model()
         buyers = list(User.objects.filter(username__startswith="client-").order_by("pk")[:500])
@@ -142,6 +154,7 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         now = timezone.now()
         year_numbers = {}
+        claims = 0
         batch = 5000
         for start in range(0, count, batch):
             size = min(batch, count - start)
@@ -189,3 +202,10 @@ class Command(BaseCommand):
                 TrackingEvent.objects.bulk_create([
                     TrackingEvent(order=order, kind=TrackingEvent.Kind.PLACED, at=order.purchased_at) for order in created
                 ], batch_size=2000)
+                if claim_share:
+                    from claims.demo import bulk_claims
+
+                    claims += bulk_claims(orders=[(order.pk, order.buyer_id, order.seller_id, order.purchased_at,
+                                                   order.has_guarantee) for order in created],
+                                          now=now, share=claim_share, rng=rng)
+        return claims

@@ -1,0 +1,243 @@
+"""The agents' weekly reports: aggregates by week over indexed columns, drawn as SVG (pygal) and given as tables and CSV.
+
+A report covers the last 4, 12 or 52 weeks (Monday 00:00 Paris to now). Each figure is a `Figure`:
+its columns and rows are what the page's table, the CSV and the chart all read, so the three agree.
+Durations of claims are counted in business days (claims.BusinessDay), the others in hours.
+"""
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncWeek
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from helpdesk.models import ContactMessage, ContactRequest
+
+from .aggregates import duration, ensure_business_calendar, percentiles, with_business_days
+from .business_days import PARIS
+from .models import Claim, SatisfactionSurvey
+
+PERIODS = (4, 12, 52)
+DEFAULT_WEEKS = 12
+ENDINGS = (Claim.Status.SETTLED, Claim.Status.WITHDRAWN, Claim.Status.DECIDED)
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: str = "stacked_bar"  # or "bar", "line", "" (table only)
+    unit: str = ""
+
+    def series(self):
+        """(name, values) per column after the first, for the chart."""
+        return [(name, [row[index + 1] for row in self.rows]) for index, name in enumerate(self.columns[1:])]
+
+
+def period_start(now: datetime, weeks: int) -> datetime:
+    """Monday 00:00 (Paris) of the first of the last `weeks` weeks, the current one included."""
+    today = now.astimezone(PARIS).date()
+    monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    return datetime.combine(monday, time.min, tzinfo=PARIS)
+
+
+def week_starts(start: datetime, weeks: int) -> list:
+    return [(start + timedelta(weeks=index)).date() for index in range(weeks)]
+
+
+def _week_label(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _weekly(queryset, field_name: str, group: str | None = None) -> dict:
+    """{(monday, group value) or monday: count} for the rows of `queryset`, grouped by Paris week."""
+    values = ["week", group] if group else ["week"]
+    rows = (queryset.annotate(week=TruncWeek(field_name, tzinfo=PARIS)).values(*values)
+            .annotate(n=Count("pk")).order_by())
+    counts = {}
+    for row in rows:
+        week = row["week"]
+        day = week.astimezone(PARIS).date() if isinstance(week, datetime) else week
+        counts[(day, row[group]) if group else day] = row["n"]
+    return counts
+
+
+def _hours(value) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 1)
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+class Report:
+    def __init__(self, *, weeks: int, now: datetime):
+        if weeks not in PERIODS:
+            raise ValueError(f"weeks must be one of {PERIODS}")
+        self.weeks, self.now = weeks, now
+        self.start = period_start(now, weeks)
+        self.mondays = week_starts(self.start, weeks)
+
+    def _claims_opened(self):
+        return Claim.objects.filter(opened_at__gte=self.start, opened_at__lte=self.now)
+
+    def _claims_ended(self):
+        return Claim.objects.filter(closed_at__gte=self.start, closed_at__lte=self.now, status__in=ENDINGS)
+
+    def opened_by_reason(self) -> Figure:
+        counts = _weekly(self._claims_opened(), "opened_at", "reason")
+        reasons = list(Claim.Reason)
+        figure = Figure("opened", _("Réclamations ouvertes par semaine, par motif"),
+                        [_("Semaine du")] + [str(reason.label) for reason in reasons] + [_("Total")])
+        for monday in self.mondays:
+            values = [counts.get((monday, reason.value), 0) for reason in reasons]
+            figure.rows.append([_week_label(monday)] + values + [sum(values)])
+        return figure
+
+    def endings(self) -> Figure:
+        counts = _weekly(self._claims_ended(), "closed_at", "status")
+        figure = Figure("endings", _("Fin des réclamations par semaine"),
+                        [_("Semaine du"), _("Résolues entre les parties"), _("Annulées par l'acheteur"),
+                         _("Décidées par le service client")])
+        for monday in self.mondays:
+            figure.rows.append([_week_label(monday)] + [counts.get((monday, status), 0) for status in ENDINGS])
+        return figure
+
+    def claim_times(self) -> Figure:
+        ensure_business_calendar()
+        ended = self._claims_ended()
+        to_end = percentiles(with_business_days(ended, "opened_at", "closed_at"), F("business_days"), [0.5, 0.9])
+        decided = ended.filter(status=Claim.Status.DECIDED, taken_over_at__isnull=False)
+        to_decision = percentiles(with_business_days(decided, "taken_over_at", "closed_at"), F("business_days"),
+                                  [0.5, 0.9])
+        figure = Figure("claim_times", _("Durée des réclamations (jours ouvrés)"),
+                        [_("Mesure"), _("Médiane"), _("90e centile")], chart="bar", unit=_("jours ouvrés"))
+        figure.rows = [
+            [_("De l'ouverture à la fin"), *map(_days, to_end)],
+            [_("De la prise en charge à la décision"), *map(_days, to_decision)],
+        ]
+        return figure
+
+    def response_times(self) -> Figure:
+        opened = self._claims_opened()
+        seller = percentiles(opened, duration("seller_answered_at", "opened_at"), [0.5, 0.9],
+                             output_field=DurationField())
+        requests = ContactRequest.objects.filter(created_at__gte=self.start, created_at__lte=self.now)
+        first_agent = Subquery(ContactMessage.objects.filter(request=OuterRef("pk"), role=ContactMessage.Role.AGENT)
+                               .order_by("created_at").values("created_at")[:1])
+        first_response = percentiles(
+            requests.annotate(first_agent=first_agent),
+            ExpressionWrapper(F("first_agent") - F("created_at"), output_field=DurationField()), [0.5, 0.9],
+            output_field=DurationField())
+        resolution = percentiles(requests.filter(status=ContactRequest.Status.CLOSED),
+                                 duration("updated_at", "created_at"), [0.5, 0.9], output_field=DurationField())
+        figure = Figure("response_times", _("Délais de réponse (heures)"),
+                        [_("Mesure"), _("Médiane"), _("90e centile")], chart="bar", unit=_("heures"))
+        figure.rows = [
+            [_("Première réponse du vendeur à une réclamation"), *map(_hours, seller)],
+            [_("Première réponse du service client à une demande"), *map(_hours, first_response)],
+            [_("Résolution d'une demande (jusqu'à sa clôture)"), *map(_hours, resolution)],
+        ]
+        return figure
+
+    def satisfaction(self) -> Figure:
+        answered = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now)
+        total = _weekly(answered, "answered_at")
+        satisfied = _weekly(answered.filter(satisfied=True), "answered_at")
+        figure = Figure("satisfaction", _("Satisfaction après résolution, par semaine"),
+                        [_("Semaine du"), _("Réponses"), _("Satisfaits"), _("Taux de satisfaction (%)")],
+                        chart="line")
+        for monday in self.mondays:
+            n, yes = total.get(monday, 0), satisfied.get(monday, 0)
+            figure.rows.append([_week_label(monday), n, yes, round(100 * yes / n, 1) if n else None])
+        return figure
+
+    def satisfaction_rate(self) -> float | None:
+        """The period's rate: satisfied answers over answers."""
+        figures = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now).aggregate(
+            n=Count("pk"), yes=Count("pk", filter=Q(satisfied=True)))
+        return round(100 * figures["yes"] / figures["n"], 1) if figures["n"] else None
+
+    def figures(self) -> list[Figure]:
+        return [self.opened_by_reason(), self.endings(), self.claim_times(), self.response_times(),
+                self.satisfaction()]
+
+    def figure(self, key: str) -> Figure:
+        builders = {"opened": self.opened_by_reason, "endings": self.endings, "claim_times": self.claim_times,
+                    "response_times": self.response_times, "satisfaction": self.satisfaction}
+        if key not in builders:
+            raise KeyError(key)
+        return builders[key]()
+
+
+FIGURE_KEYS = ("opened", "endings", "claim_times", "response_times", "satisfaction")
+
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>|<script\b[^>]*/>", re.S)
+
+
+def render_svg(figure: Figure) -> str:
+    """The figure as a static SVG: pygal draws it, its script is removed (the page shows it as an <img>)."""
+    import pygal
+    from pygal.style import Style
+
+    style = Style(background="white", plot_background="white", foreground="#222", foreground_strong="#000",
+                  foreground_subtle="#666", font_family="system-ui, sans-serif",
+                  colors=("#bf0000", "#1f6fb2", "#2e8540", "#e08a00", "#6b4fa3", "#555555"))
+    options = dict(js=[], disable_xml_declaration=True, style=style, width=900, height=420, explicit_size=False,
+                   legend_at_bottom=True, truncate_legend=-1, print_values=False, show_y_guides=True,
+                   title=figure.title, no_data_text=_("Aucune donnée"))
+    if figure.chart == "stacked_bar":
+        chart = pygal.StackedBar(**options)
+        series = figure.series()[:-1] if figure.columns[-1] == _("Total") else figure.series()
+    elif figure.chart == "line":
+        chart = pygal.Line(**options, range=(0, 100))
+        series = [figure.series()[-1]]
+    else:
+        chart = pygal.Bar(**options)
+        series = figure.series()
+    chart.x_labels = [row[0] for row in figure.rows]
+    if figure.chart == "bar":
+        chart.x_label_rotation = 0
+    elif len(figure.rows) > 12:
+        chart.x_labels_major_every = 4
+        chart.show_minor_x_labels = False
+    for name, values in series:
+        chart.add(str(name), values)
+    return SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def svg_data_uri(svg: str) -> str:
+    """The SVG as an image address for <img src> (the CSP allows data: images, never data: scripts)."""
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def render_csv(figure: Figure) -> str:
+    """The figure's table as CSV (comma separated, dot decimals: what a spreadsheet import expects)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(column) for column in figure.columns])
+    for row in figure.rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return out.getvalue()
+
+
+def display(value) -> str:
+    """A table cell in the reader's format."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return number_format(value, decimal_pos=1)
+    return str(value)
+
+
+PERIOD_LABELS = {4: gettext_lazy("4 dernières semaines"), 12: gettext_lazy("12 dernières semaines"),
+                 52: gettext_lazy("52 dernières semaines")}
