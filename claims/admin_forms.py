@@ -8,6 +8,7 @@ from helpdesk import canned
 from helpdesk.models import CannedReply
 from helpdesk.selectors import canned_replies
 from helpdesk.widgets import CannedReplyTextarea
+from rakuten_portal.formatting import money
 
 from .models import Claim
 from .notifications import recipient_language
@@ -30,8 +31,8 @@ class DecisionForm(forms.Form):
         self.claim = claim
         if claim is not None:
             self.fields["amount"].max_value = claim.order.total
-            self.fields["amount"].help_text = _("Seulement pour un remboursement partiel : au plus %(total)s €.") % {
-                "total": claim.order.total}
+            self.fields["amount"].help_text = _("Seulement pour un remboursement partiel : au plus %(total)s.") % {
+                "total": money(claim.order.total)}
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -45,8 +46,8 @@ class DecisionForm(forms.Form):
         if decision == Claim.Decision.REFUND_PARTIAL and amount is None and "amount" not in self.errors:
             self.add_error("amount", _("Indiquez le montant du remboursement partiel."))
         if self.claim is not None and amount is not None and amount > self.claim.order.total:
-            self.add_error("amount", _("Le montant ne peut pas dépasser le total de la commande (%(total)s €).")
-                           % {"total": self.claim.order.total})
+            self.add_error("amount", _("Le montant ne peut pas dépasser le total de la commande (%(total)s).")
+                           % {"total": money(self.claim.order.total)})
         if decision != Claim.Decision.REFUND_PARTIAL:
             cleaned["amount"] = None
         return cleaned

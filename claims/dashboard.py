@@ -17,6 +17,7 @@ from orders.models import OrderMessage
 from orders.selectors import access_order, seller_profile_of
 from orders.services import OrderMessageError
 from orders.services import order_message_post as post_order_message
+from rakuten_portal.formatting import person_name
 
 from .forms import OrderMessageForm
 from .notifications import order_notices_mark_read
@@ -70,10 +71,10 @@ class _CountedPaginator(Paginator):
 
 def dashboard_row(claim, now):
     """What one row shows, formatted once here rather than inside translation blocks of the template."""
-    buyer = claim.buyer.first_name or claim.buyer.get_username()
+    buyer = person_name(claim.buyer)
     claim.row_url = reverse("claims:detail", args=[claim.pk])
     claim.row_meta = _("%(buyer)s · ouverte le %(date)s") % {
-        "buyer": buyer, "date": formats.date_format(timezone.localtime(claim.opened_at), "SHORT_DATETIME_FORMAT")}
+        "buyer": buyer, "date": formats.date_format(timezone.localtime(claim.opened_at), "DATETIME_FORMAT")}
     claim.deadline = deadline_of(claim, now)
     if claim.deadline:
         claim.deadline_until = _("jusqu'au %(date)s") % {

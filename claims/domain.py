@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from orders import payments
 from orders.models import Order, Refund, SellerProfile
 from rakuten_portal.agents import is_agent
+from rakuten_portal.formatting import money
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
@@ -265,8 +266,8 @@ def claim_propose(*, claim_id: int, seller_user, kind: str, now: datetime, amoun
 def _check_amount(amount: Decimal | None, remainder: Decimal) -> None:
     """A refund amount above 0 and within what remains to refund on the order (after earlier refunds)."""
     if amount is None or amount <= 0 or amount > remainder:
-        raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s €, ce qui reste à "
-                                 "rembourser sur la commande.") % {"total": formats.number_format(remainder, 2)})
+        raise ClaimActionError(_("Le montant doit être supérieur à 0 et au plus %(total)s, ce qui reste à "
+                                 "rembourser sur la commande.") % {"total": money(remainder)})
 
 
 def _create_refund(claim: Claim, *, amount: Decimal, destination: str | None, now: datetime) -> Refund:

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from orders.payments import refundable_remainder
+from rakuten_portal.formatting import money
 
 from .models import Claim, ClaimMessage, Proposal
 from .photos import MultipleImageField
@@ -72,13 +73,13 @@ class ProposalForm(forms.Form):
         self.fields["kind"].choices = kinds
         # What remains to refund on the order, after earlier refunds (the total when there were none).
         total = refundable_remainder(claim.order)
-        shown = formats.number_format(total, 2)
+        shown = money(total)
         self.fields["amount"].max_value = total
         self.fields["amount"].validators.append(MaxValueValidator(
-            total, message=_("Le montant ne peut pas dépasser %(total)s €, ce qui reste à rembourser sur la "
+            total, message=_("Le montant ne peut pas dépasser %(total)s, ce qui reste à rembourser sur la "
                              "commande.") % {"total": shown}))
         self.fields["amount"].widget.attrs.update({"max": total, "step": "0.01", "min": "0.01"})
-        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s €, ce qui reste à rembourser sur "
+        self.fields["amount"].help_text = _("Rabais uniquement : au plus %(total)s, ce qui reste à rembourser sur "
                                             "la commande.") % {"total": shown}
 
     def clean(self):

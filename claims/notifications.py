@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from rakuten_portal import queue
+from rakuten_portal.formatting import greeting_name
 from rakuten_portal.navbar import navbar_changed
 from rakuten_portal.outbox import LEASE_CHUNK as OUTBOX_CHUNK
 from rakuten_portal.outbox import Outbox
@@ -61,11 +62,13 @@ def notification_link(notification: Notification) -> str:
 def render_email(notification: Notification) -> tuple[str, str]:
     """Subject and body in the recipient's language."""
     with translation.override(recipient_language(notification.recipient)):
+        order = notification.order or (notification.claim.order if notification.claim_id else None)
         context = {
             "notification": notification,
             "claim": notification.claim,
-            "order": notification.order or (notification.claim.order if notification.claim_id else None),
+            "order": order,
             "recipient": notification.recipient,
+            "name": greeting_name(notification.recipient, order),
             "link": settings.SITE_URL.rstrip("/") + notification_link(notification),
         }
         subject = str(notification.get_kind_display())
@@ -75,7 +78,7 @@ def render_email(notification: Notification) -> tuple[str, str]:
 
 OUTBOX = Outbox(model=Notification, statuses=Notification.EmailStatus, status="email_status",
                 attempts="email_attempts", next_attempt_at="email_next_attempt_at", sent_at="email_sent_at",
-                select_related=("recipient__preferences", "claim__order", "order"))
+                select_related=("recipient__preferences", "claim__order__seller", "order__seller"))
 
 
 def compose_email(notification: Notification):

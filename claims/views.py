@@ -17,7 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from orders.models import Refund
 from orders.payments import refund_destinations
-from rakuten_portal.private_files import serve_attachment, serve_thumbnail
+from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
 from . import appeals, domain, returns, satisfaction
@@ -361,12 +361,14 @@ def claim_replacement_post(request, pk):
 
 
 @login_required
+@file_csp
 def attachment_file(request, pk):
     """The full image (inline) or the PDF (download), to the claim's parties and staff only."""
     return serve_attachment(attachment_visible_to(request.user, pk))
 
 
 @login_required
+@file_csp
 def attachment_thumbnail(request, pk):
     """The small image shown in the thread; PDFs have none."""
     return serve_thumbnail(attachment_visible_to(request.user, pk))

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.formatting import money
+
 from .models import Claim
 from .photos import (
     MAX_FILES_PER_UPLOAD,
@@ -99,8 +101,8 @@ class ReasonForm(forms.Form):
 
 class LineChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, line):
-        return _("%(title)s — quantité %(quantity)s, %(price)s € l'unité") % {
-            "title": line.title, "quantity": line.quantity, "price": line.unit_price,
+        return _("%(title)s — quantité %(quantity)s, %(price)s l'unité") % {
+            "title": line.title, "quantity": line.quantity, "price": money(line.unit_price),
         }
 
 

@@ -37,7 +37,7 @@ ARTICLES = [
             "title": "How to reach customer service",
             "summary": "Contact form, instant messaging, social media, phone, post or the mobile app: every way to get in touch with us.",
             "body": (
-                "You can reach Rakuten France customer service through several channels. For a question about a specific order, the online form is usually the most effective, because it gives our advisers the order number, the seller's name and the nature of the problem straight away.\n\n"
+                "You can reach Rakuten France customer service through several channels. For a question about a specific order, the online form is usually the most effective, because it gives our agents the order number, the seller's name and the nature of the problem straight away.\n\n"
                 "- The contact form, from Help (\"Comment faire une réclamation ?\" then \"Service client\") or from \"À propos\" then \"Nous contacter\"\n"
                 "- Instant messaging, which opens on the help pages\n"
                 "- Social media: Facebook, X (formerly Twitter) and Instagram\n"
@@ -45,7 +45,7 @@ ARTICLES = [
                 "- Post, addressed to Service client Rakuten France, 92 rue Réaumur, 75002 Paris\n"
                 "- The Rakuten mobile app, free on Google Play and the App Store\n\n"
                 "The phone number is shown on the \"Nous contacter\" (Contact us) page, which also tells you whether the line is open right now.\n\n"
-                "Are you a business that wants to sell on the marketplace? The sales team answers by e-mail at fr-sales@mail.rakuten.com.\n\n"
+                "Are you a business that wants to sell on the marketplace? The sales team answers by email at fr-sales@mail.rakuten.com.\n\n"
                 "For a dispute with a seller (an item that is damaged, different from your order or never arrived), open a claim from \"Mon compte\" then \"Tous mes achats\" instead: it is the quickest route to a solution."
             ),
         },
@@ -78,8 +78,8 @@ ARTICLES = [
                 "- the seller's name;\n"
                 "- the nature of the problem: purchase, order tracking, account management, payment or other;\n"
                 "- a message describing the situation, with attachments if they help.\n\n"
-                "If you are logged in, you pick the order from your own purchases and the seller's name is filled in for you. If you are not logged in, simply give an e-mail address where we can reply.\n\n"
-                "Every request gets a reference number, and an acknowledgement is sent to you by e-mail. An adviser then looks into your request and replies by e-mail. Keep the reference: it lets us find your case if you contact us again."
+                "If you are logged in, you pick the order from your own purchases and the seller's name is filled in for you. If you are not logged in, simply give an email address where we can reply.\n\n"
+                "Every request gets a reference number, and an acknowledgement is sent to you by email. An agent then looks into your request and replies by email. Keep the reference: it lets us find your case if you contact us again."
             ),
         },
     },
@@ -103,12 +103,12 @@ ARTICLES = [
             "title": "Messaging, social media, phone, post and the app",
             "summary": "The other customer service channels, what they cover and when they are open.",
             "body": (
-                "Instant messaging: it opens automatically when you browse the help pages. Pick a topic (your purchases, order tracking or account management) to be put in touch with an adviser.\n\n"
+                "Instant messaging: it opens automatically when you browse the help pages. Pick a topic (your purchases, order tracking or account management) to be put in touch with an agent.\n\n"
                 "Social media: Rakuten France also answers questions asked on Facebook, X (formerly Twitter) and Instagram. Never post your address, bank details or password in a public message.\n\n"
-                "Phone: advisers are available Monday to Friday from 9:00 to 19:00 and on Saturday from 10:00 to 18:00, Paris time. The number is shown on the \"Nous contacter\" (Contact us) page, which also tells you whether the line is open right now.\n\n"
+                "Phone: agents are available Monday to Friday from 9:00 to 19:00 and on Saturday from 10:00 to 18:00, Paris time. The number is shown on the \"Nous contacter\" (Contact us) page, which also tells you whether the line is open right now.\n\n"
                 "Post: if you prefer to write, send your letter to Service client Rakuten France, 92 rue Réaumur, 75002 Paris. Remember to include your order number and the seller's name.\n\n"
                 "Mobile app: the Rakuten app, free on Google Play and the App Store, lets you reach customer service from your phone.\n\n"
-                "E-mail: the address fr-sales@mail.rakuten.com is reserved for businesses that want to sell on the marketplace. Private customers write to customer service through the online form or from their customer area, which requires an account."
+                "Email: the address fr-sales@mail.rakuten.com is reserved for businesses that want to sell on the marketplace. Private customers write to customer service through the online form or from their customer area, which requires an account."
             ),
         },
     },
@@ -261,7 +261,7 @@ ARTICLES = [
                 "When you confirm your order, select payment by card, enter the card number, expiry date and security code, then click \"Valider et payer\" (Confirm and pay).\n\n"
                 "Your bank may ask you to confirm the purchase with 3-D Secure authentication: a code sent by text message, approval in your banking app, and so on. In that case, the payment only goes through once this step has succeeded. If you close the window or the time runs out, the order is not confirmed: just start the payment again.\n\n"
                 "A card is also used to pay the rest of a wallet payment when your balance is not enough. To spread the cost of a purchase, see the article on paying in instalments.\n\n"
-                "For your safety, never share your card's PIN: Rakuten will never ask for it by e-mail, by phone or on social media."
+                "For your safety, never share your card's PIN: Rakuten will never ask for it by email, by phone or on social media."
             ),
         },
     },
@@ -294,7 +294,7 @@ ARTICLES = [
                 "- open \"Mon porte-monnaie\" (My wallet);\n"
                 "- click \"Alimenter mon porte-monnaie par virement bancaire\" (Top up my wallet by bank transfer);\n"
                 "- follow the instructions shown to make the transfer from your bank.\n\n"
-                "Your balance only goes up once the transfer has arrived, which can take one or more business days depending on your bank. So plan ahead if you have a purchase in mind."
+                "Your balance only goes up once the transfer has arrived, which can take one or more working days depending on your bank. So plan ahead if you have a purchase in mind."
             ),
         },
     },
@@ -385,7 +385,7 @@ ARTICLES = [
                 "- follow the \"Faire une réclamation\" (Make a claim) link;\n"
                 "- choose the reason, answer the questions and attach photos if needed.\n\n"
                 "The claim is passed on to the seller, who is notified at once. You talk to the seller in the claim's thread to reach an amicable arrangement: an exchange, a discount or a refund, possibly after you return the item. If you accept one of the seller's proposals on the site, the claim is closed as settled. If you agreed on a solution some other way, cancel the claim the same way you opened it, from the order page.\n\n"
-                "If no solution is found within 3 business days (weekends and public holidays excluded), Rakuten's after-sales support takes over to settle the dispute for good. Both parties are kept informed at every step, on the site and by e-mail.\n\n"
+                "If no solution is found within 3 working days (weekends and public holidays excluded), Rakuten customer service takes over to settle the dispute for good. Both parties are kept informed at every step, on the site and by email.\n\n"
                 "Good to know: only the buyer can open a claim, only one claim can be open per order at a time, and no claim is possible once the sale is closed, 6 weeks after the purchase. When a claim is not possible, the order page explains why and, where relevant, from which date it will be."
             ),
         },
@@ -416,9 +416,9 @@ ARTICLES = [
                 "In the form:\n\n"
                 "- say which items of the order are affected;\n"
                 "- describe precisely the condition of the item you received (scratches, broken or missing parts…) or the fault you found (the device does not switch on, an error message…);\n"
-                "- add photos of the item and of the packaging: they help the seller and, if needed, the support team understand the situation.\n\n"
+                "- add photos of the item and of the packaging: they help the seller and, if needed, customer service understand the situation.\n\n"
                 "If the parcel itself was damaged in transit, also send a registered letter to the carrier to report the damage. Keep the packaging and a copy of your letter.\n\n"
-                "The seller then has 3 business days to find a solution with you: an exchange, a discount or a refund. If you took the Rakuten guarantee, the seller must offer an exchange or a refund within that time. Without an agreement, Rakuten's after-sales support takes over.\n\n"
+                "The seller then has 3 working days to find a solution with you: an exchange, a discount or a refund. If you took the Rakuten guarantee, the seller must offer an exchange or a refund within that time. Without an agreement, Rakuten customer service takes over.\n\n"
                 "Photos are accepted in JPEG, PNG or WebP format and can only be seen by you, the seller and customer service."
             ),
         },
@@ -450,7 +450,7 @@ ARTICLES = [
                 "- explain the differences you found compared with the item you ordered;\n"
                 "- attach photos of the item, its label and the packaging: they are strongly recommended, because they show the difference beyond dispute.\n\n"
                 "Do not send the item back before you have agreed with the seller. The seller may offer an exchange, a discount, a refund, or a return followed by a refund, and will then explain how to send the item back.\n\n"
-                "The seller has 3 business days to find a solution with you. With the Rakuten guarantee, the seller must offer an exchange or a refund within that time. Without an agreement, Rakuten's after-sales support takes over the case and keeps both you and the seller informed at every step."
+                "The seller has 3 working days to find a solution with you. With the Rakuten guarantee, the seller must offer an exchange or a refund within that time. Without an agreement, Rakuten customer service takes over the case and keeps both you and the seller informed at every step."
             ),
         },
     },
@@ -483,7 +483,7 @@ ARTICLES = [
                 "- packaging, instructions or a serial number that are missing or inconsistent.\n\n"
                 "Photos of the item you received, set against the genuine product (the brand's official pictures, for instance), strengthen your case.\n\n"
                 "Keep the item and its packaging as they are: do not throw them away or resell them, as you may be asked to return the item.\n\n"
-                "As with the other reasons, the seller has 3 business days to answer and find a solution with you. Without an agreement, Rakuten's after-sales support takes over, reviews the evidence and decides the outcome of the claim."
+                "As with the other reasons, the seller has 3 working days to answer and find a solution with you. Without an agreement, Rakuten customer service takes over, reviews the evidence and decides the outcome of the claim."
             ),
         },
     },
@@ -509,7 +509,7 @@ ARTICLES = [
                 "Has your parcel not arrived by the expected delivery date? First check the order's tracking under \"Mon compte\" (My account), in \"Tous mes achats\" (All my purchases): if the item has been shipped, the carrier and the tracking number are shown there.\n\n"
                 "Then contact the seller: they are best placed to tell you about the shipment and where the parcel is. A simple delivery delay is often sorted out this way.\n\n"
                 "If you still have not received anything 17 days after the order date, you can open a claim for a parcel not received from the order page, saying which items have not arrived. Before then, the order page shows the date from which the claim will be possible.\n\n"
-                "The seller then has 3 business days to respond. If you took the Rakuten guarantee, the seller must provide formal proof of shipment within that time (carrier, tracking number, proof of posting); they may ask once for more time, up to 7 business days in all. If there is no solution, Rakuten's after-sales support takes over.\n\n"
+                "The seller then has 3 working days to respond. If you took the Rakuten guarantee, the seller must provide formal proof of shipment within that time (carrier, tracking number, proof of posting); they may ask once for more time, up to 7 working days in all. If there is no solution, Rakuten customer service takes over.\n\n"
                 "Note: 6 weeks after the purchase with no claim, the sale is closed. If your parcel still has not arrived, do not wait until then to act."
             ),
         },
@@ -540,7 +540,7 @@ ARTICLES = [
                 "- missing items: you did not receive all the items you ordered from the same seller;\n"
                 "- other: any other difficulty with the order.\n\n"
                 "Then give all the useful details: the amount paid for a surcharge, the list of missing items, or a clear description of the situation. You can attach photos (JPEG, PNG or WebP), for example of the receipt the carrier gave you or of the parcel's contents.\n\n"
-                "What follows is the same as for the other reasons: the seller is notified and has 3 business days to reach an amicable solution with you. Without an agreement, Rakuten's after-sales support takes over, and both you and the seller are kept informed at every step.\n\n"
+                "What follows is the same as for the other reasons: the seller is notified and has 3 working days to reach an amicable solution with you. Without an agreement, Rakuten customer service takes over, and both you and the seller are kept informed at every step.\n\n"
                 "For a question that is not about an order (your account, payment, how the site works), use the customer service contact form instead."
             ),
         },
@@ -564,11 +564,11 @@ ARTICLES = [
             "title": "The seller's deadline and takeover by Rakuten support",
             "summary": "How the 3-business-day deadline is worked out, and what happens when Rakuten's support takes over.",
             "body": (
-                "As soon as a claim is opened, the seller is notified and their time to respond starts. It ends at 23:59 (Paris time) on the 3rd business day after the day the claim was opened. Business days are Monday to Friday, excluding public holidays.\n\n"
+                "As soon as a claim is opened, the seller is notified and their time to respond starts. It ends at 23:59 (Paris time) on the 3rd working day after the day the claim was opened. Working days are Monday to Friday, excluding public holidays.\n\n"
                 "Example: for a claim opened on Tuesday 23 December 2025, count the 24th, then the 26th (the 25th is a public holiday), then Monday the 29th: the deadline is Monday 29 December at 23:59.\n\n"
-                "The seller gets a reminder one business day before the deadline. During this time, the seller can write to you and make a proposal: an exchange, a discount, a full refund, a return followed by a refund or, for a parcel not received, proof of shipment.\n\n"
-                "A proposal waiting for your answer does not stop the clock. If no agreement is reached by the deadline, Rakuten's after-sales support takes over.\n\n"
-                "An adviser then reviews the case (messages, photos, documents) and decides: a full or partial refund, a replacement, or closing the claim in the seller's favour. The decision comes with a written reason. At every step, the buyer and the seller are informed on the site and by e-mail."
+                "The seller gets a reminder one working day before the deadline. During this time, the seller can write to you and make a proposal: an exchange, a discount, a full refund, a return followed by a refund or, for a parcel not received, proof of shipment.\n\n"
+                "A proposal waiting for your answer does not stop the clock. If no agreement is reached by the deadline, Rakuten customer service takes over.\n\n"
+                "An agent then reviews the case (messages, photos, documents) and decides: a full or partial refund, a replacement, or closing the claim in the seller's favour. The decision comes with a written reason. At every step, the buyer and the seller are informed on the site and by email."
             ),
         },
     },
@@ -599,7 +599,7 @@ ARTICLES = [
                 "- a claim for a parcel not received is only possible from the 17th day after the order, which leaves a little over 3 weeks to open it before the sale closes;\n"
                 "- if a claim is still open when the 6 weeks are up, the sale is only closed once that claim has ended;\n"
                 "- closing is automatic; neither you nor the seller needs to do anything.\n\n"
-                "Tip: check your items as soon as they arrive and, if there is a problem, open your claim straight away. That leaves the seller time to respond and, if needed, Rakuten's after-sales support time to step in."
+                "Tip: check your items as soon as they arrive and, if there is a problem, open your claim straight away. That leaves the seller time to respond and, if needed, Rakuten customer service time to step in."
             ),
         },
     },
@@ -627,10 +627,10 @@ ARTICLES = [
             "body": (
                 "The Rakuten guarantee is an option you can take when you place an order, whether the seller is a private individual or a business. It ensures that you receive the item you ordered, in the condition described in the listing. The order page, under \"Tous mes achats\" (All my purchases), shows whether you took it.\n\n"
                 "If you open a claim on a guaranteed order, the seller has strict deadlines:\n\n"
-                "- parcel not received: the seller must provide formal proof of shipment (carrier, tracking number, proof of posting) within 3 business days; they may ask once for more time, up to 7 business days in all;\n"
-                "- item damaged or different from the order: the seller has 3 business days to offer a satisfactory solution, meaning an exchange or a refund.\n\n"
-                "Business days are Monday to Friday, excluding public holidays, counted from the day after the claim was opened.\n\n"
-                "If no agreement is reached within these deadlines, Rakuten's after-sales support takes over and decides the outcome: a refund, a replacement, or closing the claim in the seller's favour. You are kept informed at every step.\n\n"
+                "- parcel not received: the seller must provide formal proof of shipment (carrier, tracking number, proof of posting) within 3 working days; they may ask once for more time, up to 7 working days in all;\n"
+                "- item damaged or different from the order: the seller has 3 working days to offer a satisfactory solution, meaning an exchange or a refund.\n\n"
+                "Working days are Monday to Friday, excluding public holidays, counted from the day after the claim was opened.\n\n"
+                "If no agreement is reached within these deadlines, Rakuten customer service takes over and decides the outcome: a refund, a replacement, or closing the claim in the seller's favour. You are kept informed at every step.\n\n"
                 "The guarantee does not change the general rules: a claim for a parcel not received is only possible from the 17th day after the order, and no claim is possible once the sale is closed, 6 weeks after the purchase."
             ),
         },

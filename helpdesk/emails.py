@@ -9,6 +9,7 @@ from django.utils import translation
 
 from rakuten_portal import queue
 from rakuten_portal.outbox import LEASE_CHUNK as OUTBOX_CHUNK
+from rakuten_portal.formatting import person_name
 from rakuten_portal.outbox import Outbox
 
 from .models import ContactMessage, ContactRequest, OutgoingEmail
@@ -51,6 +52,7 @@ def render(email: OutgoingEmail) -> tuple[str, str]:
         chat = getattr(contact_request, "chat", None) if email.kind == OutgoingEmail.Kind.CHAT_TRANSCRIPT else None
         context = {"contact_request": contact_request, "message": email.message, "link": link, "chat": chat,
                    "chat_messages": chat.messages.order_by("id") if chat else (),
+                   "name": person_name(contact_request.requester) if contact_request.requester_id else "",
                    "form_link": settings.SITE_URL.rstrip("/") + reverse("helpdesk:contact_form")}
         body = render_to_string(TEMPLATES[email.kind], context)
         subject = f"[{contact_request.reference}] {email.get_kind_display()}"
@@ -58,7 +60,7 @@ def render(email: OutgoingEmail) -> tuple[str, str]:
 
 
 OUTBOX = Outbox(model=OutgoingEmail, statuses=OutgoingEmail.Status, status="status", attempts="attempts",
-                next_attempt_at="next_attempt_at", sent_at="sent_at", select_related=("request", "message"))
+                next_attempt_at="next_attempt_at", sent_at="sent_at", select_related=("request__requester", "message"))
 
 
 def compose(email: OutgoingEmail):

@@ -81,7 +81,7 @@ class ContactRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_requests",
         verbose_name=_("compte client"),
     )
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("adresse e-mail"))
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_requests",
         verbose_name=_("commande"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from rakuten_portal.private_files import serve_attachment, serve_thumbnail
+from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 from rakuten_portal.public_pages import cached_public_page
 
 from . import articles, channels, opening_hours
@@ -224,12 +224,14 @@ class RequestDetailView(LoginRequiredMixin, DetailView):
 
 
 @login_required
+@file_csp
 def attachment_file(request, pk):
     """The stored file, to its request's owner and staff only; PDFs are downloaded, never shown inline."""
     return serve_attachment(access_attachment(request.user, pk))
 
 
 @login_required
+@file_csp
 def attachment_thumbnail(request, pk):
     """The image's thumbnail, with the same access rule."""
     return serve_thumbnail(access_attachment(request.user, pk))

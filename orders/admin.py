@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from rakuten_portal.agents import is_agent
+from rakuten_portal.formatting import money
 
 from .forms import (
     OrderLineAdminForm,
@@ -88,11 +89,15 @@ class SellerProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Listing)
 class ListingAdmin(admin.ModelAdmin):
-    list_display = ["title", "reference", "condition", "price", "seller"]
+    list_display = ["title", "reference", "condition", "unit_price", "seller"]
     list_filter = ["condition", "seller__kind"]
     search_fields = ["title", "reference"]
     list_select_related = ["seller"]
     autocomplete_fields = ["seller"]
+
+    @admin.display(description=_("prix"), ordering="price")
+    def unit_price(self, listing):
+        return money(listing.price)
 
 
 class OrderLineInline(admin.TabularInline):
@@ -114,24 +119,28 @@ class TrackingEventInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "purchased_at", "buyer", "seller", "status", "payment_method", "shipping_method",
-                    "destination", "has_guarantee", "total"]
+                    "destination", "has_guarantee", "total_amount"]
     list_filter = ["status", "payment_method", "has_guarantee", "shipping_method", "destination"]
     # Exact user names and e-mails: a substring search would join and scan every order.
     search_fields = ["^number", "=buyer__username", "=buyer__email", "seller__display_name"]
     list_select_related = ["buyer", "seller"]
     raw_id_fields = ["buyer"]
     autocomplete_fields = ["seller"]
-    readonly_fields = ["number", "finalizes_at", "total"]
+    readonly_fields = ["number", "finalizes_at", "total_amount"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
     inlines = [OrderLineInline, TrackingEventInline]
     fieldsets = [
-        (None, {"fields": ["number", "buyer", "seller", "purchased_at", "status", "total"]}),
+        (None, {"fields": ["number", "buyer", "seller", "purchased_at", "status", "total_amount"]}),
         (_("Livraison et paiement"), {"fields": ["shipping_method", "destination", "payment_method", "wallet_amount",
                                                  "has_guarantee"]}),
         (_("Suivi"), {"fields": ["shipped_at", "delivered_at", "finalizes_at", "finalized_at"]}),
     ]
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_amount(self, order):
+        return money(order.total)
 
     def get_search_results(self, request, queryset, search_term):
         # A whole order number goes straight to the unique index instead of scanning every text column.

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+
+from rakuten_portal.admin_a11y import LabelledInlineFormSet
 
 from .models import (
     DUPLICATE_FINALIZED,
@@ -38,7 +39,7 @@ class OrderLineAdminForm(forms.ModelForm):
         return cleaned
 
 
-class OrderLineInlineFormSet(BaseInlineFormSet):
+class OrderLineInlineFormSet(LabelledInlineFormSet):
     """Every line of an order sells one of the order's seller's listings."""
 
     def clean(self):
@@ -61,7 +62,7 @@ class OrderLineInlineFormSet(BaseInlineFormSet):
             raise ValidationError(wallet_above_total_message(total))
 
 
-class TrackingEventInlineFormSet(BaseInlineFormSet):
+class TrackingEventInlineFormSet(LabelledInlineFormSet):
     """An order is finalized once: one "finalized" step at most."""
 
     def clean(self):

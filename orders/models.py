@@ -9,8 +9,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.formatting import money
 
 
 def sale_closes_after() -> timedelta:
@@ -40,7 +42,7 @@ class SellerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_profile")
     display_name = models.CharField(_("nom affiché"), max_length=80, unique=True)
     kind = models.CharField(_("type de vendeur"), max_length=16, choices=Kind.choices)
-    contact_email = models.EmailField(_("e-mail de contact"))
+    contact_email = models.EmailField(_("adresse e-mail de contact"))
     # Proposed with every return or exchange; the seller may change it on the proposal form.
     return_address = models.TextField(_("adresse de retour"), max_length=500, blank=True)
 
@@ -93,8 +95,8 @@ class Listing(models.Model):
 
 
 def wallet_above_total_message(total):
-    return _("La part payée par le porte-monnaie ne peut pas dépasser le total de la commande (%(total)s €).") % {
-        "total": total
+    return _("La part payée par le porte-monnaie ne peut pas dépasser le total de la commande (%(total)s).") % {
+        "total": money(total)
     }
 
 
@@ -220,6 +222,11 @@ class Order(models.Model):
     @property
     def is_finalized(self):
         return self.status == self.Status.FINALIZED
+
+    @property
+    def sale_is_closed(self):
+        """Finalized, or past its six weeks (the sweep may not have recorded it yet): no claim any more."""
+        return self.is_finalized or timezone.now() >= self.sale_closes_at
 
     @property
     def is_cancelled(self):

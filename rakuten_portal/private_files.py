@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
 CACHE_CONTROL = "private, max-age=3600"
 # The types our upload pipeline (claims/photos.py) produces, and the extension each is served under.
@@ -21,6 +23,12 @@ DEFAULT_STEM = "piece-jointe"
 MAX_STEM_LENGTH = 80
 # Reserved on Windows or special in a header; replaced, so the name still reads.
 _REPLACED = set('<>:"/\\|?*')
+
+# A file opened on its own (the full-size photo) is shown by the browser's built-in viewer, which styles
+# itself inline to fit the image to the window: the site's policy (no inline style) would break that and
+# log CSP errors. A stored file runs no script and loads nothing, so its own policy allows only the viewer.
+FILE_CSP = {"default-src": [CSP.NONE], "img-src": [CSP.SELF], "style-src": [CSP.UNSAFE_INLINE]}
+file_csp = csp_override(FILE_CSP)
 
 
 def served_filename(original_name: str, content_type: str, *, suffix: str = "") -> str:

@@ -10,6 +10,8 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 export DJANGO_SETTINGS_MODULE=rakuten_portal.settings
+# Links in e-mails point at the address this run serves (PORT=8101 → links on 8101), unless SITE_URL is set.
+export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 export PYTHONUNBUFFERED=1
 
 ensure_venv requirements.txt

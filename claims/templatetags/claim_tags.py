@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from claims.business_days import business_days_left, is_last_business_day
 from claims.models import Claim, ClaimMessage
+from rakuten_portal.formatting import person_name
 
 register = template.Library()
 
@@ -48,21 +49,30 @@ def deadline_badge_html(deadline: Deadline | None) -> str:
     return format_html('<span class="badge {}" data-testid="deadline-badge">{}</span>', css, text)
 
 
-@register.simple_tag
-def author_label(message: ClaimMessage, claim: Claim) -> str:
-    """How the thread names a message's author, without another query."""
+def _viewer_id(context):
+    request = context.get("request")
+    return request.user.pk if request is not None and request.user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def author_label(context, message: ClaimMessage, claim: Claim) -> str:
+    """How the thread names a message's author ("Vous" for the viewer's own), without another query."""
+    if message.author_id is not None and message.author_id == _viewer_id(context):
+        return _("Vous")
     if message.role == ClaimMessage.Role.SELLER:
         return _("%(name)s (vendeur)") % {"name": claim.seller.display_name}
     if message.role == ClaimMessage.Role.BUYER:
-        return _("%(name)s (acheteur)") % {"name": claim.buyer.first_name or claim.buyer.get_username()}
+        return _("%(name)s (acheteur)") % {"name": person_name(claim.buyer)}
     return _("Service client Rakuten")
 
 
-@register.simple_tag
-def actor_label(event, claim: Claim) -> str:
-    """Who did a step of the timeline."""
+@register.simple_tag(takes_context=True)
+def actor_label(context, event, claim: Claim) -> str:
+    """Who did a step of the timeline ("Vous" for the viewer)."""
     if event.automatic or event.actor_id is None:
         return _("Automatique")
+    if event.actor_id == _viewer_id(context):
+        return _("Vous")
     if event.actor_id == claim.buyer_id:
         return _("Acheteur")
     if event.actor_id == claim.seller.user_id:

@@ -199,7 +199,7 @@ def test_decision_and_its_reason_are_shown_once_decided(client, roles, claim):
     client.force_login(roles["buyer"])
     html = client.get(url(claim)).content.decode()
     assert "Remboursement partiel de l&#x27;acheteur" in html
-    assert "20,00 €" in html or "20.00 €" in html
+    assert "20,00\xa0€" in html
     assert "Rayure visible sur les photos." in html
     assert reverse("claims:message", args=[claim.pk]) not in html
 

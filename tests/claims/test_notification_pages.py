@@ -81,7 +81,9 @@ def test_the_bell_counts_unread_notifications_even_when_several(client, roles):
     client.force_login(roles["seller"])
     html = client.get(LIST).content.decode()
     assert 'data-testid="unread-count">3<' in html
-    assert "3 notifications non lues" in html
+    # The bell is labelled in words, and says what it counts to screen readers.
+    assert '<span>Notifications</span>' in html
+    assert 'data-testid="unread-label">3 notifications non lues<' in html
     account = client.get(reverse("orders:account"))
     assert account.status_code == 200 and "3 notifications non lues" in account.content.decode()
 

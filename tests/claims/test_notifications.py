@@ -107,7 +107,8 @@ def test_email_defaults_to_french_without_preferences(order):
                            side_effect=lambda *a, **k: seen.append(translation.get_language()) or real_render(*a, **k)):
         notifications.send_email(notification_id=pending_row().pk, now=timezone.now())
     assert seen == ["fr"]
-    assert "Bonjour seller," in mail.outbox[0].body
+    # The seller is greeted by the shop's name, never by a user name.
+    assert f"Bonjour {order.seller.display_name}," in mail.outbox[0].body
 
 
 def test_failed_send_keeps_the_row_pending_and_the_sweep_sends_it_later(order):

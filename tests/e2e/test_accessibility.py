@@ -11,6 +11,7 @@ To add a page: append a `Screen` to its role's list (and, if it needs data, buil
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Callable
 
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from claims.domain import claim_open, claim_propose
+from claims.domain import claim_open, claim_propose, claim_take_over
 from claims.models import Claim, Proposal, SatisfactionSurvey
 from claims.satisfaction import survey_token
 from claims.photos import process_upload
@@ -51,6 +52,7 @@ class Scenario:
     pending_claim: Claim = None         # damaged, photo, partial refund proposed by boutique-paris
     open_claim: Claim = None            # bob's counterfeit claim on boutique-paris, no answer yet
     not_received_claim: Claim = None    # alice's "not received" claim (on marc's order)
+    support_claim: Claim = None         # bob's "not received" claim on boutique-paris, taken over by customer service
     contact_request: ContactRequest = None
     extra: dict = field(default_factory=dict)
 
@@ -82,6 +84,11 @@ def build_scenario() -> Scenario:
     bobs = Order.objects.get(buyer=bob, seller__user__username="boutique-paris", status=Order.Status.DELIVERED)
     open_claim = claim_open(order=bobs, buyer=bob, reason=Claim.Reason.COUNTERFEIT, now=now,
                             description="Le logo est mal imprimé.", photos=[_photo()])
+    bobs_late = Order.objects.get(buyer=bob, seller__user__username="boutique-paris", status=Order.Status.SHIPPED)
+    support_claim = claim_open(order=bobs_late, buyer=bob, reason=Claim.Reason.NOT_RECEIVED, now=now,
+                               description="Toujours rien reçu.", items=list(bobs_late.lines.all()))
+    Claim.objects.filter(pk=support_claim.pk).update(seller_deadline=now - timedelta(seconds=1))
+    claim_take_over(claim_id=support_claim.pk, now=now)
     request = contact_request_create(topic=ContactRequest.Topic.choices[0][0], body="Où en est mon colis ?",
                                      email=alice.email or "alice@example.com", language="fr", now=now,
                                      requester=alice, order=claimed)
@@ -90,7 +97,7 @@ def build_scenario() -> Scenario:
     ended = Claim.objects.filter(status=Claim.Status.SETTLED, buyer__username="claire").first()
     survey = SatisfactionSurvey.objects.create(claim=ended, email="claire@example.com", created_at=now)
     return Scenario(eligible_order=eligible, claimed_order=claimed, pending_claim=pending, open_claim=open_claim,
-                    not_received_claim=not_received_claim, contact_request=request,
+                    not_received_claim=not_received_claim, support_claim=support_claim, contact_request=request,
                     extra={"survey_url": reverse("claims:satisfaction", args=[survey_token(survey.pk)])})
 
 
@@ -287,6 +294,7 @@ PAGES: dict[str, list[Screen]] = {
         Screen("order", order_url("claimed_order")),
         Screen("claim, proposal pending", claim_url("pending_claim")),
         Screen("claim, to answer", claim_url("open_claim")),
+        Screen("claim, taken over", claim_url("support_claim")),
         Screen("notifications", reverse("claims:notifications")),
     ],
     "agent": [
@@ -295,6 +303,9 @@ PAGES: dict[str, list[Screen]] = {
         Screen("claims queue", reverse("admin:claims_claim_queue")),
         Screen("claim", admin_change("claims_claim", "pending_claim")),
         Screen("claim, not received", admin_change("claims_claim", "not_received_claim")),
+        Screen("claim, taken over (decision form)", admin_change("claims_claim", "support_claim")),
+        Screen("decision form, errors", lambda s: reverse("admin:claims_claim_decide", args=[s.support_claim.pk]),
+               submit_empty("#content form")),
         Screen("orders", reverse("admin:orders_order_changelist")),
         Screen("order", admin_change("orders_order", "claimed_order")),
         Screen("contact requests", reverse("admin:helpdesk_contactrequest_changelist")),
@@ -363,6 +374,8 @@ def test_every_page_has_no_accessibility_violation(role, browser, live_server, d
                         continue
                 for width, size in WIDTHS.items():
                     tab.set_viewport_size(size)
+                    # Let the page answer the resize (its resize handlers run before the next frames).
+                    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
                     where = f"{role} / {screen.name} / {language} / {size['width']}px ({tab.url})"
                     violations = axe_violations(tab)
                     checks.append((screen.name, role, language, size["width"], len(violations)))

@@ -92,3 +92,30 @@ def test_buyer_declines_a_proposal_and_the_claim_stays_with_the_seller(page, pag
     assert claim.status == Claim.Status.WITH_SELLER
     assert proposal.status == Proposal.Status.DECLINED
     assert page_errors == []
+
+
+def test_the_buyer_picks_the_reason_first_then_confirms_once(page, page_errors, live_server, demo_data, login):
+    order, claim = open_claim_on_boutique_paris_order()
+    login(page, live_server, "alice")
+    page.goto(reverse("claims:detail", args=[claim.pk]))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    withdraw = page.get_by_test_id("withdraw-form")
+
+    # No reason chosen: the browser asks for it, and no "action définitive" question comes first.
+    withdraw.get_by_test_id("withdraw").click()
+    first_reason = withdraw.locator("input[name=reason]").first
+    expect(first_reason).to_be_focused()
+    assert first_reason.evaluate("(radio) => radio.validity.valueMissing")
+    assert dialogs == []
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.WITH_SELLER
+
+    # The reason, then one confirmation, and the claim is withdrawn.
+    withdraw.get_by_label("Nous avons trouvé un arrangement").check()
+    withdraw.get_by_test_id("withdraw").click()
+    expect(page.locator(".messages")).to_contain_text("Votre réclamation est annulée")
+    assert dialogs == ["Annuler votre réclamation ? Cette action est définitive."]
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.WITHDRAWN
+    assert page_errors == []

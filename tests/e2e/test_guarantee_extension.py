@@ -64,7 +64,7 @@ def test_seller_extends_once_then_proves_the_shipment_and_the_buyer_gets_the_rec
     seller.get_by_test_id("extend").click()
     expect(seller.locator(".messages")).to_contain_text("Le délai est prolongé")
     expect(seller.get_by_test_id("deadline")).to_contain_text(SEVEN_DAYS_TEXT)
-    expect(seller.get_by_test_id("claim-status")).to_contain_text("Le vendeur a obtenu un délai supplémentaire.")
+    expect(seller.get_by_test_id("claim-status")).to_contain_text("Vous avez obtenu un délai supplémentaire.")
     expect(seller.get_by_test_id("claim-timeline")).to_contain_text("Délai supplémentaire accordé au vendeur")
     expect(seller.get_by_test_id("extend")).to_have_count(0)
     seller.reload()

@@ -315,7 +315,7 @@ def test_admin_refuses_a_wallet_part_above_the_new_total_of_the_lines(agent_clie
     data = order_form_data(order, payment_method=Order.Payment.WALLET, wallet_amount="80.00")
     response = agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
     assert response.status_code == 200
-    assert "ne peut pas dépasser le total de la commande (50.00 €)" in response.content.decode()
+    assert "ne peut pas dépasser le total de la commande (50,00\xa0€)" in response.content.decode()
     data["lines-0-quantity"] = 2
     assert agent_client.post(reverse("admin:orders_order_change", args=[order.pk]), data).status_code == 302
     order.refresh_from_db()

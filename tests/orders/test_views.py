@@ -162,9 +162,9 @@ def test_order_page_shows_lines_seller_payment_guarantee_and_timeline(client, ro
     page = response.content.decode()
     line = detailed_order.lines.get()
     # Amounts are written the French way.
-    assert line.title in page and "50,00 €" in page and "100,00 €" in page
+    assert line.title in page and "50,00\xa0€" in page and "100,00\xa0€" in page
     assert roles["seller_profile"].display_name in page and "Professionnel" in page
-    assert "Porte-monnaie" in page and "30,00 € par porte-monnaie, 70,00 € par carte" in page
+    assert "Porte-monnaie" in page and "30,00\xa0€ par porte-monnaie, 70,00\xa0€ par carte" in page
     assert "Garantie Rakuten</dt><dd>Oui</dd>" in page
     timeline = page.split('data-testid="tracking-timeline"', 1)[1].split("</ol>", 1)[0]
     assert [step for step in ("Commande passée", "Expédiée", "Livrée") if step in timeline] == [
