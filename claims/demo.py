@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -18,7 +19,7 @@ from helpdesk.services import contact_request_answer, contact_request_create, co
 from orders.models import Order
 from orders.services import order_create, order_mark_delivered, order_mark_shipped
 
-from . import domain
+from . import domain, returns
 from .business_days import business_deadline, reminder_time
 from .bulk_rows import insert_rows
 from .models import Claim, SatisfactionSurvey
@@ -29,18 +30,21 @@ HISTORY_PER_WEEK = 2
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 
 
-def _order(buyer, listing, purchased_at):
+def _order(buyer, listing, purchased_at, *, delivered=True):
     order = order_create(buyer=buyer, seller=listing.seller, lines=[(listing, 1)], purchased_at=purchased_at,
                          payment_method=Order.Payment.CARD, shipping_method=Order.Shipping.STANDARD,
                          destination=Order.Destination.METROPOLITAN, has_guarantee=True)
     order_mark_shipped(order=order, carrier="Colissimo", tracking_number=f"6A{order.pk:011d}",
                        at=purchased_at + DAY)
-    order_mark_delivered(order=order, at=purchased_at + 2 * DAY)
+    if delivered:
+        order_mark_delivered(order=order, at=purchased_at + 2 * DAY)
     return order
 
 
 def _open(buyer, listing, opened, *, reason=Claim.Reason.DAMAGED, description="L'article est arrivé abîmé."):
-    order = _order(buyer, listing, opened - (20 if reason == Claim.Reason.NOT_RECEIVED else 4) * DAY)
+    not_received = reason == Claim.Reason.NOT_RECEIVED
+    # A parcel the buyer never got was shipped but not marked delivered (the carrier would say otherwise).
+    order = _order(buyer, listing, opened - (20 if not_received else 4) * DAY, delivered=not not_received)
     return domain.claim_open(order=order, buyer=buyer, reason=reason, description=description, now=opened,
                              items=list(order.lines.all()))
 
@@ -139,6 +143,14 @@ def seed_work(*, buyers: dict, listings: dict, agent, now: datetime) -> dict:
                         reason="Les photos montrent un disque voilé : remboursement intégral.", amount=None)
     made["ended"] = 3
 
+    # A return agreed three weeks ago and never shipped: the sweep closed the claim for lack of return.
+    lapsed = _open(david, marc[2], now - 21 * DAY, description="Objectif rayé.")
+    proposal = domain.claim_propose(claim_id=lapsed.pk, seller_user=marc[2].seller.user, kind="exchange",
+                                    now=now - 21 * DAY + 2 * HOUR)
+    domain.claim_accept(claim_id=lapsed.pk, proposal_id=proposal.pk, buyer=david, now=now - 20 * DAY)
+    returns.returns_lapse_due(now=now)
+    made["return_lapsed"] = 1
+
     made["history"] = _history(buyers=[claire, david], listings=shop + marc, agent=agent, now=now)
     made["requests"] = _requests(buyers=buyers, agent=agent, listings=shop, now=now)
     return made
@@ -212,7 +224,7 @@ def bulk_claims(*, orders, now: datetime, share: float, rng: random.Random) -> i
         opened = purchased_at + timedelta(hours=rng.randint(24, 24 * 20))
         if opened >= now:
             continue
-        deadline = business_deadline(opened, domain.SELLER_BUSINESS_DAYS)
+        deadline = business_deadline(opened, settings.CLAIM_SELLER_BUSINESS_DAYS)
         row = {"order_id": order_id, "buyer_id": buyer_id, "seller_id": seller_id, "has_guarantee": has_guarantee,
                "reason": rng.choice([Claim.Reason.DAMAGED, Claim.Reason.DIFFERENT, Claim.Reason.COUNTERFEIT]),
                "description": "Réclamation de charge.", "opened_at": opened, "seller_deadline": deadline,

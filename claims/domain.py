@@ -20,7 +20,7 @@ from rakuten_portal.formatting import money
 
 from .business_days import business_deadline, reminder_time
 from .eligibility import claim_eligibility
-from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal
+from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal, Return
 from .notifications import notify
 
 Status = Claim.Status
@@ -317,11 +317,21 @@ def claim_accept(*, claim_id: int, proposal_id: int, buyer, now: datetime, refun
     if proposal.kind in REFUND_PROPOSALS:
         _create_refund(claim, amount=proposal.amount, destination=refund_to, now=now)
     elif proposal.needs_return:
-        from .returns import return_open
-
         return_open(claim=claim, proposal=proposal, refund_to=refund_to, now=now)
     notify(recipients=parties(claim), kind=Notification.Kind.ACCEPTED, claim=claim, now=now)
     return claim
+
+
+def return_open(*, claim: Claim, proposal: Proposal, refund_to: str | None, now: datetime) -> Return:
+    """The return that an accepted return or exchange proposal starts (inside claim_accept; the rest: returns.py)."""
+    ship_by = business_deadline(now, settings.CLAIM_RETURN_SHIP_BUSINESS_DAYS)
+    item_return = Return.objects.create(
+        claim=claim, proposal=proposal, address=proposal.return_address, postage=proposal.return_postage,
+        refund_to=refund_to or "", ship_by=ship_by, reminder_at=reminder_time(ship_by),
+    )
+    _event(claim, ClaimEvent.Kind.RETURN_STARTED, now=now, automatic=True)
+    notify(recipients=[claim.buyer], kind=Notification.Kind.RETURN_STARTED, claim=claim, now=now)
+    return item_return
 
 
 @transaction.atomic

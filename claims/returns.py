@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from orders.models import Refund
 
 from .business_days import business_deadline, reminder_time
-from .domain import (
+from .domain import (  # noqa: F401 — return_open is the returns' first step, kept in the domain's accept
     ClaimActionError,
     Status,
     _create_refund,
@@ -26,6 +26,7 @@ from .domain import (
     _move,
     _require_role,
     parties,
+    return_open,
 )
 from .models import Claim, ClaimEvent, ClaimMessage, Notification, Proposal, Return
 from .notifications import notify
@@ -34,18 +35,6 @@ CARRIER_MAX = 60
 TRACKING_MAX = 60
 # Letters, digits, spaces and the separators carriers print; nothing that could be markup.
 TRACKING_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")
-
-
-def return_open(*, claim: Claim, proposal: Proposal, refund_to: str | None, now: datetime) -> Return:
-    """The return that an accepted return or exchange proposal starts (called inside claim_accept)."""
-    ship_by = business_deadline(now, settings.CLAIM_RETURN_SHIP_BUSINESS_DAYS)
-    item_return = Return.objects.create(
-        claim=claim, proposal=proposal, address=proposal.return_address, postage=proposal.return_postage,
-        refund_to=refund_to or "", ship_by=ship_by, reminder_at=reminder_time(ship_by),
-    )
-    _event(claim, ClaimEvent.Kind.RETURN_STARTED, now=now, automatic=True)
-    notify(recipients=[claim.buyer], kind=Notification.Kind.RETURN_STARTED, claim=claim, now=now)
-    return item_return
 
 
 def _locked_return(claim: Claim) -> Return:

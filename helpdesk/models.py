@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-ARTICLE_LANGUAGES = settings.LANGUAGES
+from .choices import ARTICLE_LANGUAGES, Topic  # noqa: F401 — ARTICLE_LANGUAGES is read from here too
 
 
 class Category(models.Model):
@@ -61,12 +61,7 @@ class Article(models.Model):
 class ContactRequest(models.Model):
     """A customer's request to the service client, known by its reference (SC-2026-000045)."""
 
-    class Topic(models.TextChoices):
-        PURCHASE = "purchase", _("Achat")
-        TRACKING = "tracking", _("Suivi de commande")
-        ACCOUNT = "account", _("Gestion du compte")
-        PAYMENT = "payment", _("Paiement")
-        OTHER = "other", _("Autre")
+    Topic = Topic
 
     class Status(models.TextChoices):
         NEW = "new", _("Nouvelle")

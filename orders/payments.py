@@ -161,12 +161,10 @@ def refund_create(*, order: Order, amount: Decimal, destination: str, now: datet
 
 def enqueue_refund(refund_id: int) -> None:
     """Hand a card refund to a worker by task name; if the broker is down the sweep retries it."""
-    from celery import current_app
+    from rakuten_portal import queue
 
-    try:
-        current_app.send_task("orders.execute_refund", args=[refund_id], retry=False)
-    except Exception:  # noqa: BLE001 — any broker failure: the refund row is the safety net
-        logger.warning("Broker unavailable: refund %s left for the sweep", refund_id, exc_info=True)
+    if not queue.publish("orders.execute_refund", refund_id):
+        logger.warning("Broker unavailable: refund %s left for the sweep", refund_id)
 
 
 def _pay(refund: Refund, *, reference: str, now: datetime, paid_by) -> bool:

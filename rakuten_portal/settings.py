@@ -215,6 +215,8 @@ CELERY_TASK_ROUTES = {
     "helpdesk.send_emails": {"queue": "emails"},
     # The help desk's periodic retry sends e-mails: a slow mail server must not hold up the sweep's queue.
     "helpdesk.send_due_emails": {"queue": "emails"},
+    # Card refunds go to the payment provider: neither time-driven nor e-mail.
+    "orders.execute_refund": {"queue": "celery"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False

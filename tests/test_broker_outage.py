@@ -25,7 +25,7 @@ from claims.models import Claim, Notification, Proposal
 from rakuten_portal import queue
 from rakuten_portal.celery import app
 from tests.claims.test_wizard import Wizard, jpeg
-from tests.factories import SellerFactory, UserFactory, make_order
+from tests.factories import SellerFactory, UserFactory, make_order, make_shipped_order
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -117,7 +117,7 @@ def timed(call):
 
 def test_requests_answer_fast_with_the_broker_down_and_every_notice_is_sent_once_when_it_is_back(client, dead_broker):
     buyer, seller = UserFactory(username="buyer"), SellerFactory(user=UserFactory(username="seller"))
-    order = make_order(buyer=buyer, seller=seller, days_ago=3)
+    order = make_shipped_order(buyer=buyer, seller=seller, days_ago=3)
     client.force_login(buyer)
     publish = mock.patch.object(queue, "_send", wraps=queue._send)
 

@@ -12,6 +12,7 @@ ROUTES = {
     "helpdesk.send_email": "emails",
     "helpdesk.send_emails": "emails",
     "helpdesk.send_due_emails": "emails",
+    "orders.execute_refund": "celery",
 }
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from . import broadcast, domain, frames
 from .broadcast import LayerDown
-from .domain import ChatError
+from .domain import ChatError, presence_disconnect
 from .models import ChatMessage, Conversation
-from .presence import can_handle_chat, presence_connect, presence_disconnect, presence_heartbeat
+from .presence import can_handle_chat, presence_connect, presence_heartbeat
 from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from orders.numbering import next_numbers
 from orders.selectors import orders_bought_by
 
 from .models import AgentPresence, ChatEvent, ChatMessage, Conversation
-from .presence import present_agents
+from .presence import lapse_cutoff, present_agents
 from .queue import availability, open_conversation_of
 
 State = Conversation.State
@@ -370,3 +370,36 @@ def conversations_close_idle(*, now: datetime, limit: int = 500) -> list[Convers
         if conversation is not None:
             closed.append(conversation)
     return closed
+
+
+# --- presence that changes conversations: the agent's last console closes, or their heartbeat lapses ---
+
+def presence_disconnect(*, agent, now: datetime) -> list[int]:
+    """One console fewer; when the last one closes the agent is away and their conversations go back to the queue."""
+    with transaction.atomic():
+        presence = AgentPresence.objects.select_for_update().filter(agent=agent).first()
+        if presence is None:
+            return []
+        left = max(presence.connections - 1, 0)
+        AgentPresence.objects.filter(pk=presence.pk).update(connections=left)
+        if left:
+            return []
+        AgentPresence.objects.filter(pk=presence.pk).update(status=AgentPresence.Status.AWAY)
+    return conversations_release(agent=agent, now=now)
+
+
+def presences_lapse(*, now: datetime) -> list[int]:
+    """Agents whose console stopped beating go away (compare-and-set); their conversations go back to the queue."""
+    cutoff = lapse_cutoff(now)
+    stale = AgentPresence.objects.filter(last_seen_at__lt=cutoff).filter(
+        Q(status=AgentPresence.Status.AVAILABLE) | Q(connections__gt=0)
+        | Q(agent__chats_assigned__state=Conversation.State.ACTIVE)
+    ).distinct()
+    released = []
+    for presence_id, agent_id in stale.values_list("pk", "agent_id"):
+        changed = AgentPresence.objects.filter(pk=presence_id, last_seen_at__lt=cutoff).update(
+            status=AgentPresence.Status.AWAY, connections=0,
+        )
+        if changed:
+            released += conversations_release(agent=agent_id, now=now)
+    return released

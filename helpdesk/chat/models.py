@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import ARTICLE_LANGUAGES, ContactRequest
+from helpdesk.choices import ARTICLE_LANGUAGES, Topic
 
 
 def default_capacity() -> int:
@@ -14,7 +14,7 @@ def default_capacity() -> int:
 class Conversation(models.Model):
     """One visitor's chat with the service client, from the queue to its close (then kept as a request)."""
 
-    Topic = ContactRequest.Topic
+    Topic = Topic
 
     class State(models.TextChoices):
         WAITING = "waiting", _("En attente d'un conseiller")
@@ -32,7 +32,7 @@ class Conversation(models.Model):
         NOT_SATISFIED = "not_satisfied", _("Pas satisfait")
 
     state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.WAITING)
-    topic = models.CharField(_("sujet"), max_length=16, choices=ContactRequest.Topic.choices)
+    topic = models.CharField(_("sujet"), max_length=16, choices=Topic.choices)
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="chat_conversations",
         verbose_name=_("compte client"),
@@ -59,7 +59,7 @@ class Conversation(models.Model):
     rating = models.CharField(_("appréciation"), max_length=16, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
     request = models.OneToOneField(
-        ContactRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="chat",
+        "helpdesk.ContactRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="chat",
         verbose_name=_("demande"),
     )
 

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, F, Q
 
 from rakuten_portal.agents import is_agent
@@ -49,22 +48,6 @@ def presence_connect(*, agent, now: datetime) -> AgentPresence:
     return presence
 
 
-def presence_disconnect(*, agent, now: datetime) -> list[int]:
-    """One console fewer; when the last one closes the agent is away and their conversations go back to the queue."""
-    from .domain import conversations_release
-
-    with transaction.atomic():
-        presence = AgentPresence.objects.select_for_update().filter(agent=agent).first()
-        if presence is None:
-            return []
-        left = max(presence.connections - 1, 0)
-        AgentPresence.objects.filter(pk=presence.pk).update(connections=left)
-        if left:
-            return []
-        AgentPresence.objects.filter(pk=presence.pk).update(status=AgentPresence.Status.AWAY)
-    return conversations_release(agent=agent, now=now)
-
-
 def present_agents(*, now: datetime):
     """Presence rows of agents available with a heartbeat younger than the lapse, with their active count."""
     return (
@@ -95,22 +78,3 @@ def seats(*, now: datetime) -> Seats:
     rows = list(present_agents(now=now))
     return Seats(agents=len(rows), total=sum(row.capacity for row in rows),
                  busy=sum(min(row.active, row.capacity) for row in rows))
-
-
-def presences_lapse(*, now: datetime) -> list[int]:
-    """Agents whose console stopped beating go away (compare-and-set); their conversations go back to the queue."""
-    from .domain import conversations_release
-
-    cutoff = lapse_cutoff(now)
-    stale = AgentPresence.objects.filter(last_seen_at__lt=cutoff).filter(
-        Q(status=AgentPresence.Status.AVAILABLE) | Q(connections__gt=0)
-        | Q(agent__chats_assigned__state=Conversation.State.ACTIVE)
-    ).distinct()
-    released = []
-    for presence_id, agent_id in stale.values_list("pk", "agent_id"):
-        changed = AgentPresence.objects.filter(pk=presence_id, last_seen_at__lt=cutoff).update(
-            status=AgentPresence.Status.AWAY, connections=0,
-        )
-        if changed:
-            released += conversations_release(agent=agent_id, now=now)
-    return released

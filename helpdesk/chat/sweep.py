@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import broadcast
-from .domain import conversations_close_idle
-from .presence import presences_lapse
+from .domain import conversations_close_idle, presences_lapse
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,8 @@ def data():
                           reason=reason)
 
     def settle(claim_, answered, settled):
-        proposal = domain.claim_propose(claim_id=claim_.pk, seller_user=seller.user, kind="exchange", now=answered)
+        # A full refund settles at once (an exchange would wait for the return first).
+        proposal = domain.claim_propose(claim_id=claim_.pk, seller_user=seller.user, kind="full_refund", now=answered)
         domain.claim_accept(claim_id=claim_.pk, proposal_id=proposal.pk, buyer=buyer, now=settled)
 
     c1 = claim(at(23, month=2))  # week 1; answered 2 h later; settled Wednesday 25: 2 business days

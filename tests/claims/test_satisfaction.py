@@ -2,6 +2,7 @@
 import re
 import time
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail, signing
@@ -21,7 +22,9 @@ OPENED = datetime(2026, 3, 2, 10, 0, tzinfo=PARIS)
 
 def settled_claim(at=OPENED):
     claim = make_claim(order=make_order(now=at, days_ago=10), now=at)
-    proposal = domain.claim_propose(claim_id=claim.pk, seller_user=claim.seller.user, kind="exchange", now=at)
+    # A partial refund settles the claim at once (an exchange would first wait for the item's return).
+    proposal = domain.claim_propose(claim_id=claim.pk, seller_user=claim.seller.user, kind="partial_refund",
+                                    amount=Decimal("5.00"), now=at)
     domain.claim_accept(claim_id=claim.pk, proposal_id=proposal.pk, buyer=claim.buyer, now=at + timedelta(hours=1))
     return Claim.objects.get(pk=claim.pk)
 

@@ -5,14 +5,8 @@ import pytest
 
 from helpdesk.chat import domain
 from helpdesk.chat.models import AgentPresence, Conversation
-from helpdesk.chat.presence import (
-    can_handle_chat,
-    presence_connect,
-    presence_disconnect,
-    presence_heartbeat,
-    presences_lapse,
-    seats,
-)
+from helpdesk.chat.domain import presence_disconnect, presences_lapse
+from helpdesk.chat.presence import can_handle_chat, presence_connect, presence_heartbeat, seats
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
