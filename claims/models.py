@@ -492,7 +492,7 @@ class SatisfactionSurvey(models.Model):
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="survey")
     contact_request = models.OneToOneField("helpdesk.ContactRequest", on_delete=models.CASCADE, null=True, blank=True,
                                            related_name="survey")
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("adresse e-mail"))
     language = models.CharField(_("langue"), max_length=8, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField()
     email_status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)

@@ -40,7 +40,7 @@ class Conversation(models.Model):
     # The anonymous visitor's session: the only key to their conversation.
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     visitor_name = models.CharField(_("nom du visiteur"), max_length=80)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("commande"),
     )

@@ -786,7 +786,7 @@
   }
 
   function onTranscriptSent(frame) {
-    $("[data-chat-transcript-status]").textContent = t("transcript_sent", { email: frame.email || "" });
+    $("[data-chat-transcript-status]").textContent = t("transcript_sent", { address: frame.email || "" });
   }
 
   // One click rates; the comment, if the visitor writes one first, goes with it.

@@ -28,7 +28,7 @@ from helpdesk.shipped import load_shipped_articles
 from orders.services import order_mark_delivered, order_mark_shipped
 from rakuten_portal.formatting import money
 from tests.claims.test_wizard import Wizard
-from tests.factories import PASSWORD, SellerFactory, StaffFactory, UserFactory, make_claim, make_order
+from tests.factories import PASSWORD, SellerFactory, StaffFactory, UserFactory, make_claim, make_order, make_shipped_order
 
 ROOT = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
@@ -53,7 +53,7 @@ def read(client, user, url, language="fr"):
 def people(db):
     buyer = UserFactory(username="alice", first_name="Alice")
     seller = SellerFactory(user=UserFactory(username="boutique"), display_name="Boutique Paris")
-    order = make_order(buyer=buyer, seller=seller, price=Decimal("279.90"), days_ago=3)
+    order = make_shipped_order(buyer=buyer, seller=seller, price=Decimal("279.90"), days_ago=3)
     return {"buyer": buyer, "seller": seller.user, "shop": seller, "order": order}
 
 

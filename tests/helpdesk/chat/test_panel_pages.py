@@ -74,7 +74,7 @@ def test_the_panel_costs_no_query(roles):
 def test_the_panel_and_its_script_texts_are_in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("helpdesk:index")).content.decode()
-    assert "Chat with an adviser" in html
+    assert "Chat with an agent" in html
     assert 'data-chat-string="position">Your place in the queue: %(position)s<' in html
     assert "Votre place dans la file" not in html
 
