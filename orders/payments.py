@@ -191,7 +191,7 @@ def refund_execute(*, refund_id: int, now: datetime) -> bool:
     (attempts, next try) and then raised, so that the task retries too.
     """
     with transaction.atomic():
-        refund = (Refund.objects.select_for_update(skip_locked=True).select_related("buyer", "claim", "order")
+        refund = (Refund.objects.select_for_update(of=("self",), skip_locked=True).select_related("buyer", "claim", "order")
                   .filter(pk=refund_id, status=Refund.Status.TO_PAY).first())
         if refund is None:
             return False
@@ -229,7 +229,7 @@ def refund_mark_paid(*, refund_id: int, agent, reference: str, now: datetime) ->
     if not reference.strip():
         raise RefundError(_("Indiquez la référence du virement ou de l'opération."))
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("buyer", "claim").filter(pk=refund_id).first()
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("buyer", "claim").filter(pk=refund_id).first()
         if refund is None:
             raise RefundError(_("Ce remboursement n'existe pas."))
         if refund.is_paid:

@@ -120,7 +120,7 @@ def test_refund_over_the_remainder_after_earlier_refunds_is_refused_and_nothing_
     second = make_claim(order=claim.order, now=NOW + timedelta(days=1))
     with pytest.raises(domain.ClaimActionError) as error:
         propose(second, Proposal.Kind.PARTIAL_REFUND, Decimal("25.00"))
-    assert "au plus 20,00 €" in error.value.message
+    assert "au plus 20,00\xa0€" in error.value.message
     Claim.objects.filter(pk=second.pk).update(status=Claim.Status.WITH_SUPPORT, taken_over_at=NOW)
     with pytest.raises(domain.ClaimActionError):
         domain.claim_decide(claim_id=second.pk, agent=StaffFactory(), decision=Claim.Decision.REFUND_PARTIAL,
