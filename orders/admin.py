@@ -238,7 +238,7 @@ class _MarkPaidAdmin(admin.ModelAdmin):
 class RefundAdmin(_MarkPaidAdmin):
     list_display = ["order", "claim", "buyer", "amount", "destination", "status", "provider", "attempts",
                     "created_at", "paid_at", "provider_reference", "mark_paid_link"]
-    list_filter = ["status", "destination", "provider"]
+    list_filter = ["status", "destination"]
     search_fields = ["=order__number", "=buyer__username", "provider_reference"]
     list_select_related = ["order", "claim", "buyer"]
     mark_paid_title = _("Marquer le remboursement comme effectué")

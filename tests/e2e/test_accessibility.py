@@ -94,7 +94,7 @@ def build_scenario() -> Scenario:
                                      requester=alice, order=claimed)
     contact_request_answer(contact_request=request, agent=agent, body="Nous regardons avec le vendeur.", now=now)
     # The satisfaction question on one of the seeded claims that ended (the desk's work, claims/demo.py).
-    ended = Claim.objects.filter(status=Claim.Status.SETTLED, buyer__username="claire").first()
+    ended = Claim.objects.filter(status=Claim.Status.SETTLED, buyer__username="claire", survey__isnull=True).first()
     survey = SatisfactionSurvey.objects.create(claim=ended, email="claire@example.com", created_at=now)
     return Scenario(eligible_order=eligible, claimed_order=claimed, pending_claim=pending, open_claim=open_claim,
                     not_received_claim=not_received_claim, support_claim=support_claim, contact_request=request,
