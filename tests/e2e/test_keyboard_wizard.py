@@ -74,6 +74,8 @@ def test_alice_files_a_claim_with_the_keyboard_alone(page, page_errors, live_ser
     alice = get_user_model().objects.get(username="alice")
     order = (Order.objects.filter(buyer=alice, seller__user__username="boutique-paris", status=Order.Status.DELIVERED)
              .order_by("-purchased_at").first())
+    # Bootstrap scrolls smoothly unless motion is reduced: the focus checks below read the page at once.
+    page.emulate_media(reduced_motion="reduce")
     login(page, live_server, "alice")
     page.goto(reverse("orders:detail", args=[order.number]))
 
