@@ -18,9 +18,17 @@ fi
 
 compile_messages
 
+# Two runs: the browser tests drive Chromium through Playwright's sync API, whose event loop stays in the
+# process and breaks every asyncio test (the chat's consumers) that would run after it in the same process.
+# A part that collects nothing (exit 5) is fine as long as the other part ran something.
 status=0
-"$VENV/bin/python" -m pytest "$@" || status=$?
-if [ "$status" -eq 5 ]; then
+"$VENV/bin/python" -m pytest -m "not e2e" "$@" || status=$?
+browser_status=0
+"$VENV/bin/python" -m pytest -m e2e "$@" || browser_status=$?
+if [ "$status" -eq 5 ] && [ "$browser_status" -eq 5 ]; then
     die "pytest collected no tests"
 fi
-exit "$status"
+[ "$status" -eq 5 ] && status=0
+[ "$browser_status" -eq 5 ] && browser_status=0
+[ "$status" -ne 0 ] && exit "$status"
+exit "$browser_status"
