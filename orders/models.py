@@ -1,6 +1,8 @@
 """Sellers, listings, orders, their lines and tracking: the data the claims stand on."""
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +20,24 @@ from rakuten_portal.formatting import money
 def sale_closes_after() -> timedelta:
     """How long after the purchase a sale with no open claim is finalized (setting SALE_CLOSES_AFTER_WEEKS)."""
     return timedelta(weeks=settings.SALE_CLOSES_AFTER_WEEKS)
+
+
+def sale_closes_at(purchased_at: datetime) -> datetime:
+    """The one instant a sale closes: SALE_CLOSES_AFTER_WEEKS after the purchase, at the same Paris wall-clock time.
+
+    Bought on Tuesday 10 March 2026 at 10:00 in Paris, it closes on Tuesday 21 April 2026 at 10:00 in Paris, though
+    the clocks went forward in between (so 6 weeks less one hour of elapsed time). Adding a timedelta to an aware
+    datetime adds wall-clock time in *that datetime's* zone: done on a Paris time (the admin's form) and on the same
+    instant read back from the database in UTC, it gave two answers an hour apart. Every caller (Order.save,
+    order_create, the claim eligibility, the sweep's stored ``finalizes_at``, the demo) goes through here.
+    """
+    closes = purchased_at.astimezone(settings_zone()) + sale_closes_after()
+    return closes.astimezone(dt_timezone.utc)
+
+
+def settings_zone():
+    """The site's time zone (TIME_ZONE, Europe/Paris): the calendar the six weeks are counted in."""
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 class AccountPreferences(models.Model):
@@ -191,7 +211,7 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs):
         if self.purchased_at and not self.finalizes_at:
-            self.finalizes_at = self.purchased_at + sale_closes_after()
+            self.finalizes_at = sale_closes_at(self.purchased_at)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -213,7 +233,7 @@ class Order(models.Model):
 
     @property
     def sale_closes_at(self):
-        return self.purchased_at + sale_closes_after()
+        return sale_closes_at(self.purchased_at)
 
     def page_url(self) -> str:
         """The order page's path: one reverse() per row of a list, not a {% url %} tag per cell."""

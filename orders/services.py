@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Order, OrderLine, OrderMessage, TrackingEvent
-from .models import sale_closes_after
+from .models import sale_closes_at
 from .payouts import payout_create
 from .numbering import ORDER_PREFIX, next_numbers
 
@@ -17,7 +17,7 @@ def order_create(*, buyer, seller, lines, purchased_at=None, **fields) -> Order:
     purchased_at = purchased_at or timezone.now()
     (number,) = next_numbers(prefix=ORDER_PREFIX, year=timezone.localtime(purchased_at).year)
     order = Order(number=number, buyer=buyer, seller=seller, purchased_at=purchased_at,
-                  finalizes_at=purchased_at + sale_closes_after(), **fields)
+                  finalizes_at=sale_closes_at(purchased_at), **fields)
     order.total = sum((listing.price * quantity for listing, quantity in lines), Decimal("0"))
     order.full_clean()
     order.save()

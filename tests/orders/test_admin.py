@@ -1,5 +1,6 @@
 """The agents' order screens: they load, search, and refuse invalid orders with a French message."""
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.deadlines import finalize_orders
+from claims.eligibility import claim_eligibility
+from claims.models import Claim
 from orders.admin import EstimatedCountPaginator
-from orders.models import AccountPreferences, Listing, Order, SellerProfile, TrackingEvent
+from orders.models import AccountPreferences, Listing, Order, SellerProfile, TrackingEvent, sale_closes_at
 from orders.services import order_mark_shipped
 from tests.factories import ListingFactory, SellerFactory, UserFactory, make_order
 
@@ -207,8 +211,40 @@ def test_order_added_in_the_admin_gets_a_number_and_its_total(agent_client, role
     assert order.total == Decimal("25.00")
     line = order.lines.get()
     assert (line.title, line.unit_price) == (listing.title, Decimal("12.50"))
-    assert order.finalizes_at == order.purchased_at + timedelta(weeks=6)
+    assert order.finalizes_at == sale_closes_at(order.purchased_at) == order.sale_closes_at
     assert list(order.tracking_events.values_list("kind", "at")) == [(TrackingEvent.Kind.PLACED, order.purchased_at)]
+
+
+def test_a_sale_bought_in_paris_time_across_a_clock_change_closes_at_one_instant(agent_client, roles):
+    """Bought Tuesday 10 March 2026 at 10:00 Paris time (CET) through the admin's form; the clocks go forward on
+    29 March, inside the six weeks. The stored closing, the claim eligibility on the order read back from the
+    database (UTC) and the sweep all close the sale at the same instant: 21 April at 10:00 in Paris."""
+    seller = roles["seller_profile"]
+    listing = ListingFactory(seller=seller, price=Decimal("30.00"))
+    draft = Order(buyer=roles["buyer"], seller=seller, purchased_at=timezone.now(),
+                  shipping_method=Order.Shipping.STANDARD, destination=Order.Destination.METROPOLITAN,
+                  payment_method=Order.Payment.CARD, status=Order.Status.DELIVERED)
+    data = order_form_data(draft, **{
+        "purchased_at_0": "10/03/2026", "purchased_at_1": "10:00:00",
+        "delivered_at_0": "13/03/2026", "delivered_at_1": "12:00:00",
+        "lines-TOTAL_FORMS": 1, "lines-INITIAL_FORMS": 0, "lines-0-listing": listing.pk, "lines-0-quantity": 1,
+    })
+    response = agent_client.post(reverse("admin:orders_order_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    order = Order.objects.exclude(pk=roles["order"].pk).get()  # read back: purchased_at in UTC
+    bought = datetime(2026, 3, 10, 9, 0, tzinfo=dt_timezone.utc)  # 10:00 CET
+    closes = datetime(2026, 4, 21, 8, 0, tzinfo=dt_timezone.utc)  # six weeks later at 10:00 in Paris, now CEST
+    assert order.purchased_at == bought
+    assert order.finalizes_at == closes == order.sale_closes_at
+
+    one_second_before = closes - timedelta(seconds=1)
+    assert claim_eligibility(order=order, user=roles["buyer"], now=one_second_before).allows(Claim.Reason.DAMAGED)
+    assert finalize_orders(now=one_second_before) == 0
+    refused = claim_eligibility(order=order, user=roles["buyer"], now=closes)
+    assert not refused.allowed and "finalisée le 21 avril 2026" in refused.message
+    assert finalize_orders(now=closes) == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.FINALIZED
 
 
 def test_admin_add_refuses_ten_times_with_express(agent_client, roles):

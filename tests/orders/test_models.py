@@ -1,13 +1,16 @@
 """The payment and listing rules, checked by model validation and again by the database constraints."""
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.models import Listing, Order, SellerProfile
-from tests.factories import ListingFactory, SellerFactory, UserFactory
+from tests.factories import ListingFactory, SellerFactory, UserFactory, make_order
 
 Payment, Shipping, Destination = Order.Payment, Order.Shipping, Order.Destination
 INSTALMENTS = [Payment.CARD_4X, Payment.CARD_5X, Payment.CARD_10X, Payment.CARD_20X]
@@ -158,3 +161,26 @@ def test_listing_price_must_be_positive_in_the_database():
         listing.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         listing.save()
+
+
+@pytest.mark.django_db
+def test_the_migration_recomputes_the_stored_closing_of_open_sales_with_the_one_rule(roles):
+    """Orders stored before the rule had purchase + 6 weeks in UTC: an hour off across the clock change."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("orders.migrations.0007_finalizes_at_paris_wall_clock")
+    bought = datetime(2026, 3, 10, 9, 0, tzinfo=dt_timezone.utc)
+    old_rule = bought + timedelta(weeks=settings.SALE_CLOSES_AFTER_WEEKS)
+    open_sale = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=0, now=bought)
+    closed_sale = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=0, now=bought)
+    Order.objects.filter(pk=open_sale.pk).update(finalizes_at=old_rule)
+    Order.objects.filter(pk=closed_sale.pk).update(finalizes_at=old_rule, status=Order.Status.FINALIZED)
+    migration.recompute(apps, SimpleNamespace(connection=connection))  # RunPython's schema editor: its connection
+    open_sale.refresh_from_db()
+    closed_sale.refresh_from_db()
+    assert open_sale.finalizes_at == datetime(2026, 4, 21, 8, 0, tzinfo=dt_timezone.utc) == open_sale.sale_closes_at
+    assert closed_sale.finalizes_at == old_rule  # a finalized sale keeps its history

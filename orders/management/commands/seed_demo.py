@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import Listing, Order, OrderLine, Payout, SellerProfile, TrackingEvent
+from orders.models import Listing, Order, OrderLine, Payout, SellerProfile, TrackingEvent, sale_closes_after, sale_closes_at
 from orders.numbering import ORDER_PREFIX, next_numbers
 from orders.services import order_create, order_mark_delivered, order_mark_shipped
 from rakuten_portal.agents import agent_group
@@ -180,16 +180,16 @@ class Command(BaseCommand):
                                if not (p in Order.INSTALMENTS and shipping == Shipping.EXPRESS)
                                and not (p in Order.METROPOLITAN_ONLY and destination != Destination.METROPOLITAN)]
                     age = now - purchased_at
-                    status = (Order.Status.FINALIZED if age > timedelta(weeks=6) else
+                    status = (Order.Status.FINALIZED if age > sale_closes_after() else
                               Order.Status.DELIVERED if age > timedelta(days=4) else
                               Order.Status.SHIPPED if age > timedelta(days=1) else Order.Status.PLACED)
                     rows.append(Order(
                         number=year_numbers[timezone.localtime(purchased_at).year].pop(), buyer=rng.choice(buyers),
-                        seller=listing.seller, purchased_at=purchased_at, finalizes_at=purchased_at + timedelta(weeks=6),
+                        seller=listing.seller, purchased_at=purchased_at, finalizes_at=sale_closes_at(purchased_at),
                         status=status, shipping_method=shipping, destination=destination,
                         payment_method=rng.choice(allowed), has_guarantee=rng.random() < 0.4, total=listing.price,
                         shipped_at=purchased_at + timedelta(days=1) if status != Order.Status.PLACED else None,
-                        finalized_at=purchased_at + timedelta(weeks=6) if status == Order.Status.FINALIZED else None,
+                        finalized_at=sale_closes_at(purchased_at) if status == Order.Status.FINALIZED else None,
                     ))
                 created = Order.objects.bulk_create(rows, batch_size=1000)
                 if not all(order.pk for order in created):
