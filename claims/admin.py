@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from orders.admin import EstimatedCountPaginator
 from orders.numbering import ORDER_PREFIX, number_pattern
 from rakuten_portal.agents import is_agent
+from rakuten_portal.formatting import money
 
 from . import domain, records, reports
 from .desk import paris_day
@@ -201,8 +202,13 @@ class AttachmentInline(ReadOnlyInline):
 class ProposalInline(ReadOnlyInline):
     model = Proposal
     verbose_name_plural = gettext_lazy("Propositions du vendeur")
-    fields = readonly_fields = ["created_at", "kind", "status", "amount", "carrier", "tracking_number", "message",
-                                "answered_at"]
+    fields = readonly_fields = ["created_at", "kind", "status", "amount_display", "carrier", "tracking_number",
+                                "message", "answered_at"]
+
+    @admin.display(description=gettext_lazy("montant"))
+    def amount_display(self, proposal):
+        """The amount in the agent's language ("15,00 €", "€15.00"); a replacement has none."""
+        return money(proposal.amount) or "—"
 
 
 @admin.register(Claim)
@@ -295,7 +301,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("montant"), ordering="order__total")
     def amount(self, claim):
-        return format_html("{}&nbsp;€", localize(claim.order.total))
+        return money(claim.order.total)
 
     @admin.display(description=gettext_lazy("dossier du vendeur"))
     def seller_record(self, claim):

@@ -8,9 +8,11 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+
+from rakuten_portal.formatting import money
 
 PLACEHOLDERS = {
     "acheteur": _("le nom de l'acheteur"),
@@ -47,7 +49,8 @@ def fill(text: str, values: dict) -> str:
 
 
 def _money(amount) -> str:
-    return f"{localize(amount)} €" if amount is not None else ""
+    """The amount in the active language ("279,90 €", "€279.90"), as everywhere on the site."""
+    return money(amount)
 
 
 def claim_values(claim, language: str) -> dict:

@@ -394,7 +394,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.order} — {self.amount} € ({self.get_status_display()})"
+        return f"{self.order} — {money(self.amount)} ({self.get_status_display()})"
 
     @property
     def is_paid(self):
@@ -428,7 +428,7 @@ class WalletEntry(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="wallet_entry_not_zero")]
 
     def __str__(self):
-        return f"{self.user} {self.amount} €"
+        return f"{self.user} {money(self.amount)}"
 
 
 class Payout(models.Model):
@@ -458,7 +458,7 @@ class Payout(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payout_amount_not_negative")]
 
     def __str__(self):
-        return f"{self.order} — {self.amount} € ({self.get_status_display()})"
+        return f"{self.order} — {money(self.amount)} ({self.get_status_display()})"
 
     @property
     def is_held(self):

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from rakuten_portal.formatting import money
+
 from .models import Order, Payout, Refund
 from .wallet import wallet_credit_refund
 
@@ -113,12 +115,10 @@ def _tell_claim(refund: Refund, *, kind: str, now: datetime, actor=None, notify_
 
 def refund_summary(refund: Refund) -> str:
     """One line for the timeline: amount and destination."""
-    from django.utils import formats
-
-    amount = formats.number_format(refund.amount, 2)
+    amount = money(refund.amount)
     if refund.to_wallet:
-        return _("%(amount)s € sur le porte-monnaie") % {"amount": amount}
-    return _("%(amount)s € sur le moyen de paiement d'origine") % {"amount": amount}
+        return _("%(amount)s sur le porte-monnaie") % {"amount": amount}
+    return _("%(amount)s sur le moyen de paiement d'origine") % {"amount": amount}
 
 
 def refund_create(*, order: Order, amount: Decimal, destination: str, now: datetime, claim=None) -> Refund:
@@ -135,11 +135,9 @@ def refund_create(*, order: Order, amount: Decimal, destination: str, now: datet
         raise RefundError(_("Le montant du remboursement doit être supérieur à 0."))
     remainder = refundable_remainder(order)
     if amount > remainder:
-        from django.utils import formats
-
         raise RefundError(_(
-            "Le montant dépasse ce qui reste à rembourser sur cette commande : au plus %(remainder)s €."
-        ) % {"remainder": formats.number_format(remainder, 2)})
+            "Le montant dépasse ce qui reste à rembourser sur cette commande : au plus %(remainder)s."
+        ) % {"remainder": money(remainder)})
     if destination not in refund_destinations(order, amount):
         raise RefundError(_("Ce remboursement ne peut pas être fait sur ce moyen de paiement."))
     refund = Refund.objects.create(

@@ -1,8 +1,9 @@
 """The claim page says where the money goes and when, and lets the buyer choose card or porte-monnaie."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone, translation
 
 from claims import domain
 from claims.models import Proposal
@@ -43,9 +44,20 @@ def test_wallet_refund_wording_for_buyer_and_seller(client, db):
         reverse("claims:accept", args=[claim.pk, proposal.pk]), {"refund_to": "wallet"})
     assert response.status_code == 302
     day = dateformat.format(timezone.localtime(), "j F Y")
-    assert f"Remboursement de 60,00 € sur votre porte-monnaie, effectué le {day}." in body(client, claim.buyer, claim)
-    assert "Remboursement de 60,00 € à l'acheteur sur son porte-monnaie, effectué le" in body(
+    assert f"Remboursement de 60,00\xa0€ sur votre porte-monnaie, effectué le {day}." in body(client, claim.buyer, claim)
+    assert "Remboursement de 60,00\xa0€ à l'acheteur sur son porte-monnaie, effectué le" in body(
         client, claim.seller.user, claim)
+
+
+def test_the_refund_line_is_written_in_english_for_an_english_reader(client, db):
+    claim, proposal = refund_claim(make_order(price=Decimal("1500.00")), refund_to="wallet", amount="1250.00")
+    client.force_login(claim.buyer)
+    client.post(reverse("claims:accept", args=[claim.pk, proposal.pk]), {"refund_to": "wallet"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        day = formats.date_format(timezone.localtime(), "DATE_FORMAT")
+    page = body(client, claim.buyer, claim)
+    assert f"Refund of €1,250.00 to your wallet, paid on {day}." in page
 
 
 def test_card_refund_wording_states_the_setting(client, db, settings):
@@ -53,7 +65,7 @@ def test_card_refund_wording_states_the_setting(client, db, settings):
     claim, proposal = refund_claim(make_order(price=Decimal("80.00")), refund_to="card")
     client.force_login(claim.buyer)
     client.post(reverse("claims:accept", args=[claim.pk, proposal.pk]), {"refund_to": "card"})
-    assert "Remboursement de 60,00 € sur votre carte, en cours (sous 4 jours ouvrés)." in body(client, claim.buyer, claim)
+    assert "Remboursement de 60,00\xa0€ sur votre carte, en cours (sous 4 jours ouvrés)." in body(client, claim.buyer, claim)
 
 
 def test_bad_destination_changes_nothing(client, db):

@@ -41,7 +41,7 @@ def agent(client):
 def test_every_placeholder_is_filled_from_the_claim(claim):
     text = canned.fill(ALL, canned.claim_values(claim, "fr"))
     deadline = date_format(timezone.localtime(claim.seller_deadline), "DATETIME_FORMAT")
-    assert text == (f"Bonjour Alice Martin, le vendeur Boutique Paris (commande {claim.order.number}, 1234,50 €) "
+    assert text == (f"Bonjour Alice Martin, le vendeur Boutique Paris (commande {claim.order.number}, 1\xa0234,50\xa0€) "
                     f"a jusqu'au {deadline}.")
     assert "{" not in text
 

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -37,7 +38,7 @@ def test_owner_sees_balance_and_the_claim_reference(client, roles):
                                     amount=Decimal("12.50"), now=NOW)
     domain.claim_accept(claim_id=claim.pk, proposal_id=proposal.pk, buyer=roles["buyer"], now=NOW, refund_to="wallet")
     body = page(client, roles["buyer"]).content.decode()
-    assert "Solde : 12,50 €" in body
+    assert "Solde : 12,50\xa0€" in body
     assert f"réclamation sur la commande {claim.order.number}" in body
     assert reverse("claims:detail", args=[claim.pk]) in body
 
@@ -48,7 +49,20 @@ def test_other_roles_see_only_their_own_empty_wallet(client, roles, role):
     response = page(client, roles[role])
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Solde : 0,00 €" in body and roles["order"].number not in body
+    assert "Solde : 0,00\xa0€" in body and roles["order"].number not in body
+
+
+@pytest.mark.parametrize("language, balance, line", [
+    ("fr", "Solde : 1\xa0234,50\xa0€", "+1\xa0234,50\xa0€"),
+    ("en", "Balance: €1,234.50", "+€1,234.50"),
+])
+def test_balance_and_history_are_written_in_the_readers_format(client, roles, language, balance, line):
+    roles["order"].__class__.objects.filter(pk=roles["order"].pk).update(total=Decimal("2000.00"))
+    credit(roles["order"], "1234.50")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = page(client, roles["buyer"]).content.decode()
+    assert balance in body
+    assert line in body
 
 
 def test_account_page_links_to_the_wallet(client, roles):
