@@ -235,10 +235,10 @@ class ClaimAdmin(admin.ModelAdmin):
         (gettext_lazy("Demande de l'acheteur"), {"fields": ["description", "received_reference", "items"]}),
         (gettext_lazy("Délais"), {"fields": ["opened_at", "seller_deadline", "reminder_at", "reminded_at",
                                              "extension_requested_at", "taken_over_at"]}),
-        (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount", "decision_reason",
+        (gettext_lazy("Issue"), {"fields": ["assigned_to", "decision", "decision_amount_display", "decision_reason",
                                             "closed_at", "withdraw_reason", "satisfaction"]}),
     ]
-    readonly_fields = ["order_link", "satisfaction", "seller_record", "buyer_record"]
+    readonly_fields = ["order_link", "satisfaction", "seller_record", "buyer_record", "decision_amount_display"]
 
     class Media:
         css = {"all": ["claims/admin.css"]}
@@ -302,6 +302,10 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("montant"), ordering="order__total")
     def amount(self, claim):
         return money(claim.order.total)
+
+    @admin.display(description=gettext_lazy("montant remboursé"))
+    def decision_amount_display(self, claim):
+        return money(claim.decision_amount) or "—"
 
     @admin.display(description=gettext_lazy("dossier du vendeur"))
     def seller_record(self, claim):

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
@@ -232,6 +233,16 @@ def test_a_partial_refund_decision_with_its_reason_closes_the_claim_and_tells_bo
     told = set(Notification.objects.filter(claim=claim, kind=Notification.Kind.DECIDED).values_list("recipient", flat=True))
     assert told == {claim.buyer_id, claim.seller.user_id}
     assert "Décision enregistrée" in response.content.decode()
+
+
+@pytest.mark.parametrize("language, amount", [("fr", "20,00\xa0€"), ("en", "€20.00")])
+def test_the_decided_amount_is_shown_to_the_agent_in_their_language(client, agent, claim, language, amount):
+    client.post(reverse("admin:claims_claim_decide", args=[claim.pk]),
+                {"decision": "refund_partial", "amount": "20.00", "reason": "Rabais accordé."})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    shown = re.search(r'field-decision_amount_display.*?<div class="readonly">(.*?)</div>', page, re.S)
+    assert shown and shown.group(1).strip() == amount
 
 
 def test_a_partial_refund_without_amount_is_a_form_error_that_keeps_the_reason(client, agent, claim):
