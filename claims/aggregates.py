@@ -1,7 +1,10 @@
 """SQL aggregates the records and reports share, on PostgreSQL and SQLite alike.
 
 Percentiles: PostgreSQL computes `percentile_cont` in one pass; elsewhere the same value (linear
-interpolation between the two nearest ranks) is read with a COUNT and one ordered, offset query.
+interpolation between the two nearest ranks) is read with a COUNT and one ordered, offset query. Over
+many rows (the reports' year) a sort of every row costs too much: stored integer columns are counted by
+value (`histogram_percentiles`) or by bucket then value (`bucketed_percentiles`), which gives the same
+figure from a GROUP BY over an index.
 Business days: a calendar table (claims.BusinessDay) turns "business days between two instants" into
 the difference of two indexed look-ups, so that SQL can aggregate them.
 """
@@ -9,7 +12,8 @@ import math
 from datetime import date, timedelta
 
 from django.db import connections
-from django.db.models import Aggregate, DurationField, ExpressionWrapper, F, FloatField, OuterRef, Subquery
+from django.db.models import (Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func, IntegerField,
+                              OuterRef, Q, Subquery)
 from django.db.models.functions import TruncDate
 
 from .business_days import PARIS, is_business_day
@@ -57,6 +61,105 @@ def percentiles(queryset, expression, fractions, *, output_field=None) -> list:
         lower, upper = values[0], values[-1]
         result.append(lower + (upper - lower) * (rank - low))
     return result
+
+
+def interpolated(counts: list[tuple], fractions) -> list:
+    """percentile_cont's values (linear interpolation between the two nearest ranks) from a sorted histogram
+    [(value, how many rows), …]: exact, as if every row had been sorted."""
+    total = sum(n for _value, n in counts)
+    result = []
+    for fraction in fractions:
+        if not total:
+            result.append(None)
+            continue
+        rank = fraction * (total - 1)
+        low, high = math.floor(rank), math.ceil(rank)
+        lower = upper = None
+        seen = 0
+        for value, n in counts:
+            if lower is None and low < seen + n:
+                lower = value
+            if high < seen + n:
+                upper = value
+                break
+            seen += n
+        result.append(float(lower) + (float(upper) - float(lower)) * (rank - low))
+    return result
+
+
+def histogram_percentiles(queryset, field: str, fractions) -> list:
+    """The percentiles of a stored column with few distinct values (business days): one GROUP BY over the
+    index that holds the column, however many rows; the same figures as percentile_cont."""
+    counts = list(queryset.filter(**{f"{field}__isnull": False}).order_by().values_list(field)
+                  .annotate(n=Count("*")).order_by(field))
+    return interpolated(counts, fractions)
+
+
+def bucketed_percentiles(queryset, field: str, fractions, *, width: int) -> list:
+    """Exact percentiles of a stored integer column with many distinct values (seconds), in two grouped
+    queries instead of a sort of every row: counts per bucket of `width` locate the ranks, then the
+    values of the few buckets that hold them are counted one by one. The same figures as percentile_cont."""
+    rows = queryset.filter(**{f"{field}__isnull": False}).order_by()
+    buckets = list(rows.annotate(_bucket=F(field) / width).values_list("_bucket").annotate(n=Count("*"))
+                   .order_by("_bucket"))
+    total = sum(n for _bucket, n in buckets)
+    ranks = {rank for fraction in fractions for rank in
+             ((math.floor(fraction * (total - 1)), math.ceil(fraction * (total - 1))) if total else ())}
+    # Where each needed rank falls: (bucket, rows before the bucket).
+    located, seen = {}, 0
+    for bucket, n in buckets:
+        for rank in ranks:
+            if seen <= rank < seen + n:
+                located[rank] = (bucket, seen)
+        seen += n
+    needed = sorted({bucket for bucket, _before in located.values()})
+    inside = Q(**{f"{field}__lt": 0})  # no row (the values are never negative): the query still runs
+    for bucket in needed:
+        inside |= Q(**{f"{field}__gte": bucket * width, f"{field}__lt": (bucket + 1) * width})
+    values: dict[int, list] = {}
+    for value, n in rows.filter(inside).values_list(field).annotate(n=Count("*")).order_by(field):
+        values.setdefault(value // width, []).append((value, n))
+
+    def value_at(rank):
+        bucket, before = located[rank]
+        return _nth(values[bucket], rank - before)
+
+    result = []
+    for fraction in fractions:
+        if not total:
+            result.append(None)
+            continue
+        rank = fraction * (total - 1)
+        low, high = math.floor(rank), math.ceil(rank)
+        lower, upper = value_at(low), value_at(high)
+        result.append(lower + (upper - lower) * (rank - low))
+    return result
+
+
+def _nth(counts: list[tuple], index: int) -> float:
+    """The value of the index-th row (from 0) of a sorted histogram."""
+    seen = 0
+    for value, n in counts:
+        if index < seen + n:
+            return float(value)
+        seen += n
+    raise IndexError(index)
+
+
+class WeekIndex(Func):
+    """PostgreSQL: which of the given week starts an instant falls after (1 for the first week), by a
+    binary search in an array of instants — no time-zone conversion per row, daylight saving included
+    (the boundaries are Paris Mondays computed once)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, boundaries, **extra):
+        self.boundaries = list(boundaries)
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"width_bucket({sql}, %s::timestamptz[])", (*params, self.boundaries)
 
 
 def duration(end: str, start: str):

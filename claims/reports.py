@@ -7,18 +7,20 @@ Durations of claims are counted in business days (claims.BusinessDay), the other
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, DurationField, F, Q
 from django.db.models.functions import TruncWeek
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.models import ContactMessage, ContactRequest
+from helpdesk.models import ContactRequest
 
-from .aggregates import duration, ensure_business_calendar, percentiles, with_business_days
+from .aggregates import WeekIndex, bucketed_percentiles, duration, interpolated, is_postgresql, percentiles
 from .business_days import PARIS
 from .models import Claim, SatisfactionSurvey
 
@@ -56,17 +58,9 @@ def _week_label(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _weekly(queryset, field_name: str, group: str | None = None) -> dict:
-    """{(monday, group value) or monday: count} for the rows of `queryset`, grouped by Paris week."""
-    values = ["week", group] if group else ["week"]
-    rows = (queryset.annotate(week=TruncWeek(field_name, tzinfo=PARIS)).values(*values)
-            .annotate(n=Count("pk")).order_by())
-    counts = {}
-    for row in rows:
-        week = row["week"]
-        day = week.astimezone(PARIS).date() if isinstance(week, datetime) else week
-        counts[(day, row[group]) if group else day] = row["n"]
-    return counts
+def _monday(week) -> date:
+    """TruncWeek's value (SQLite) as the Paris Monday it starts."""
+    return week.astimezone(PARIS).date() if isinstance(week, datetime) else week
 
 
 def _hours(value) -> float | None:
@@ -85,14 +79,45 @@ class Report:
         self.start = period_start(now, weeks)
         self.mondays = week_starts(self.start, weeks)
 
+    def _by_week(self, queryset, field_name: str, *groups: str, **aggregates) -> list[dict]:
+        """The rows of `queryset` grouped by the Paris week of `field_name` (row["monday"]) and `groups`.
+
+        On PostgreSQL the week is a binary search among the period's Monday instants (WeekIndex), which an
+        index-only scan feeds; elsewhere TruncWeek in Paris time."""
+        if is_postgresql(queryset):
+            boundaries = [self.start + timedelta(weeks=index) for index in range(self.weeks + 1)]
+            week = WeekIndex(F(field_name), boundaries)
+        else:
+            week = TruncWeek(field_name, tzinfo=PARIS)
+        rows = list(queryset.annotate(week=week).values("week", *groups).annotate(**(aggregates or {"n": Count("*")}))
+                    .order_by())
+        for row in rows:
+            week = row.pop("week")
+            row["monday"] = self.mondays[week - 1] if isinstance(week, int) else _monday(week)
+        return rows
+
     def _claims_opened(self):
         return Claim.objects.filter(opened_at__gte=self.start, opened_at__lte=self.now)
 
     def _claims_ended(self):
         return Claim.objects.filter(closed_at__gte=self.start, closed_at__lte=self.now, status__in=ENDINGS)
 
+    @cached_property
+    def _ended(self) -> list[dict]:
+        """Ended claims by week, status and stored durations: one GROUP BY over the (closed_at, status,
+        durations) index gives the endings per week and both durations' distributions."""
+        return self._by_week(self._claims_ended(), "closed_at", "status", "end_business_days",
+                             "decision_business_days")
+
+    @cached_property
+    def _answers(self) -> list[dict]:
+        """Satisfaction answers by week: how many, how many satisfied (the weekly table and the period's rate)."""
+        answered = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now)
+        return self._by_week(answered, "answered_at", n=Count("*"), yes=Count("answered_at", filter=Q(satisfied=True)))
+
     def opened_by_reason(self) -> Figure:
-        counts = _weekly(self._claims_opened(), "opened_at", "reason")
+        counts = {(row["monday"], row["reason"]): row["n"]
+                  for row in self._by_week(self._claims_opened(), "opened_at", "reason")}
         reasons = list(Claim.Reason)
         figure = Figure("opened", _("Réclamations ouvertes par semaine, par motif"),
                         [_("Semaine du")] + [str(reason.label) for reason in reasons] + [_("Total")])
@@ -102,40 +127,41 @@ class Report:
         return figure
 
     def endings(self) -> Figure:
-        counts = _weekly(self._claims_ended(), "closed_at", "status")
+        counts = Counter()
+        for row in self._ended:
+            counts[(row["monday"], row["status"])] += row["n"]
         figure = Figure("endings", _("Fin des réclamations par semaine"),
                         [_("Semaine du"), _("Résolues entre les parties"), _("Annulées par l'acheteur"),
                          _("Décidées par le service client")])
         for monday in self.mondays:
-            figure.rows.append([_week_label(monday)] + [counts.get((monday, status), 0) for status in ENDINGS])
+            figure.rows.append([_week_label(monday)] + [counts[(monday, status)] for status in ENDINGS])
         return figure
 
     def claim_times(self) -> Figure:
-        ensure_business_calendar()
-        ended = self._claims_ended()
-        to_end = percentiles(with_business_days(ended, "opened_at", "closed_at"), F("business_days"), [0.5, 0.9])
-        decided = ended.filter(status=Claim.Status.DECIDED, taken_over_at__isnull=False)
-        to_decision = percentiles(with_business_days(decided, "taken_over_at", "closed_at"), F("business_days"),
-                                  [0.5, 0.9])
+        # Stored on the claim when it ends (claims/durations.py): counted by value, then interpolated.
+        to_end, to_decision = Counter(), Counter()
+        for row in self._ended:
+            if row["end_business_days"] is not None:
+                to_end[row["end_business_days"]] += row["n"]
+            if row["status"] == Claim.Status.DECIDED and row["decision_business_days"] is not None:
+                to_decision[row["decision_business_days"]] += row["n"]
         figure = Figure("claim_times", _("Durée des réclamations (jours ouvrés)"),
                         [_("Mesure"), _("Médiane"), _("90e centile")], chart="bar", unit=_("jours ouvrés"))
         figure.rows = [
-            [_("De l'ouverture à la fin"), *map(_days, to_end)],
-            [_("De la prise en charge à la décision"), *map(_days, to_decision)],
+            [_("De l'ouverture à la fin"), *map(_days, interpolated(sorted(to_end.items()), [0.5, 0.9]))],
+            [_("De la prise en charge à la décision"),
+             *map(_days, interpolated(sorted(to_decision.items()), [0.5, 0.9]))],
         ]
         return figure
 
     def response_times(self) -> Figure:
-        opened = self._claims_opened()
-        seller = percentiles(opened, duration("seller_answered_at", "opened_at"), [0.5, 0.9],
-                             output_field=DurationField())
+        # The seller's delay is stored in seconds with the first answer (claims/durations.py).
+        seller = bucketed_percentiles(self._claims_opened(), "seller_answer_seconds", [0.5, 0.9], width=600)
+        seller = [None if value is None else timedelta(seconds=value) for value in seller]
         requests = ContactRequest.objects.filter(created_at__gte=self.start, created_at__lte=self.now)
-        first_agent = Subquery(ContactMessage.objects.filter(request=OuterRef("pk"), role=ContactMessage.Role.AGENT)
-                               .order_by("created_at").values("created_at")[:1])
-        first_response = percentiles(
-            requests.annotate(first_agent=first_agent),
-            ExpressionWrapper(F("first_agent") - F("created_at"), output_field=DurationField()), [0.5, 0.9],
-            output_field=DurationField())
+        # The first agent reply is stored on the request when it is sent (helpdesk/services.py).
+        first_response = percentiles(requests, duration("first_response_at", "created_at"), [0.5, 0.9],
+                                     output_field=DurationField())
         resolution = percentiles(requests.filter(status=ContactRequest.Status.CLOSED),
                                  duration("updated_at", "created_at"), [0.5, 0.9], output_field=DurationField())
         figure = Figure("response_times", _("Délais de réponse (heures)"),
@@ -148,22 +174,22 @@ class Report:
         return figure
 
     def satisfaction(self) -> Figure:
-        answered = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now)
-        total = _weekly(answered, "answered_at")
-        satisfied = _weekly(answered.filter(satisfied=True), "answered_at")
+        total, satisfied = Counter(), Counter()
+        for row in self._answers:
+            total[row["monday"]] += row["n"]
+            satisfied[row["monday"]] += row["yes"]
         figure = Figure("satisfaction", _("Satisfaction après résolution, par semaine"),
                         [_("Semaine du"), _("Réponses"), _("Satisfaits"), _("Taux de satisfaction (%)")],
                         chart="line")
         for monday in self.mondays:
-            n, yes = total.get(monday, 0), satisfied.get(monday, 0)
+            n, yes = total[monday], satisfied[monday]
             figure.rows.append([_week_label(monday), n, yes, round(100 * yes / n, 1) if n else None])
         return figure
 
     def satisfaction_rate(self) -> float | None:
-        """The period's rate: satisfied answers over answers."""
-        figures = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now).aggregate(
-            n=Count("pk"), yes=Count("pk", filter=Q(satisfied=True)))
-        return round(100 * figures["yes"] / figures["n"], 1) if figures["n"] else None
+        """The period's rate: satisfied answers over answers (the weeks' sums: the period is made of its weeks)."""
+        n, yes = sum(row["n"] for row in self._answers), sum(row["yes"] for row in self._answers)
+        return round(100 * yes / n, 1) if n else None
 
     def figures(self) -> list[Figure]:
         return [self.opened_by_reason(), self.endings(), self.claim_times(), self.response_times(),
