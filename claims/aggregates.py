@@ -95,30 +95,23 @@ def histogram_percentiles(queryset, field: str, fractions) -> list:
     return interpolated(counts, fractions)
 
 
-def bucketed_percentiles(queryset, field: str, fractions, *, width: int) -> list:
-    """Exact percentiles of a stored integer column with many distinct values (seconds), in two grouped
-    queries instead of a sort of every row: counts per bucket of `width` locate the ranks, then the
-    values of the few buckets that hold them are counted one by one. The same figures as percentile_cont."""
-    rows = queryset.filter(**{f"{field}__isnull": False}).order_by()
-    buckets = list(rows.annotate(_bucket=F(field) / width).values_list("_bucket").annotate(n=Count("*"))
-                   .order_by("_bucket"))
-    total = sum(n for _bucket, n in buckets)
-    ranks = {rank for fraction in fractions for rank in
-             ((math.floor(fraction * (total - 1)), math.ceil(fraction * (total - 1))) if total else ())}
-    # Where each needed rank falls: (bucket, rows before the bucket).
-    located, seen = {}, 0
-    for bucket, n in buckets:
+def bucketed_percentiles(buckets: dict, fractions, values_in) -> list:
+    """Exact percentiles of an integer measure with many distinct values (seconds) without sorting every
+    row: `buckets` counts the rows per bucket (value // width), which locates each rank; `values_in(buckets)`
+    then gives the sorted histograms [(value, n), …] of the few buckets that hold them, keyed by bucket.
+    The same figures as percentile_cont."""
+    total = sum(buckets.values())
+    if not total:
+        return [None for _fraction in fractions]
+    ranks = {rank for fraction in fractions
+             for rank in (math.floor(fraction * (total - 1)), math.ceil(fraction * (total - 1)))}
+    located, seen = {}, 0  # rank → (bucket, rows before the bucket)
+    for bucket in sorted(buckets):
         for rank in ranks:
-            if seen <= rank < seen + n:
+            if seen <= rank < seen + buckets[bucket]:
                 located[rank] = (bucket, seen)
-        seen += n
-    needed = sorted({bucket for bucket, _before in located.values()})
-    inside = Q(**{f"{field}__lt": 0})  # no row (the values are never negative): the query still runs
-    for bucket in needed:
-        inside |= Q(**{f"{field}__gte": bucket * width, f"{field}__lt": (bucket + 1) * width})
-    values: dict[int, list] = {}
-    for value, n in rows.filter(inside).values_list(field).annotate(n=Count("*")).order_by(field):
-        values.setdefault(value // width, []).append((value, n))
+        seen += buckets[bucket]
+    values = values_in(sorted({bucket for bucket, _before in located.values()}))
 
     def value_at(rank):
         bucket, before = located[rank]
@@ -126,9 +119,6 @@ def bucketed_percentiles(queryset, field: str, fractions, *, width: int) -> list
 
     result = []
     for fraction in fractions:
-        if not total:
-            result.append(None)
-            continue
         rank = fraction * (total - 1)
         low, high = math.floor(rank), math.ceil(rank)
         lower, upper = value_at(low), value_at(high)

@@ -145,6 +145,9 @@ class Claim(models.Model):
             # Records (90 days per seller) and reports (claims opened per week, the sellers' first answers).
             models.Index(fields=["seller", "opened_at", "seller_answer_seconds"], name="claim_seller_opened_idx"),
             models.Index(fields=["opened_at", "reason", "seller_answer_seconds"], name="claim_opened_idx"),
+            # Reports: the sellers' first answers by week, then the exact delays of a few ten-minute buckets.
+            models.Index(fields=["seller_answered_at", "seller_answer_seconds"], name="claim_seller_answered_idx"),
+            models.Index(fields=["seller_answer_seconds", "seller_answered_at"], name="claim_seller_delay_idx"),
         ]
 
     def __str__(self):
@@ -555,3 +558,20 @@ class BusinessDay(models.Model):
 
     def __str__(self):
         return f"{self.day} ({self.ordinal})"
+
+
+class ReportWeek(models.Model):
+    """One past Paris week's report figures, rolled up once the week can no longer change (claims/report_weeks.py).
+    Derived data: deleted rows are computed again by the next report."""
+
+    week = models.DateField(_("semaine du"), primary_key=True)
+    figures = models.JSONField(_("chiffres"))
+    rolled_at = models.DateTimeField(_("calculés le"))
+
+    class Meta:
+        verbose_name = _("semaine des rapports")
+        verbose_name_plural = _("semaines des rapports")
+        ordering = ["week"]
+
+    def __str__(self):
+        return str(self.week)

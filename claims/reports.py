@@ -9,24 +9,24 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cached_property
 
-from django.db.models import Count, DurationField, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DurationField, Q
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk.models import ContactRequest
 
-from .aggregates import WeekIndex, bucketed_percentiles, duration, interpolated, is_postgresql, percentiles
+from . import report_weeks
+from .aggregates import bucketed_percentiles, duration, interpolated, percentiles
 from .business_days import PARIS
-from .models import Claim, SatisfactionSurvey
+from .models import Claim
 
 PERIODS = (4, 12, 52)
 DEFAULT_WEEKS = 12
-ENDINGS = (Claim.Status.SETTLED, Claim.Status.WITHDRAWN, Claim.Status.DECIDED)
+ENDINGS = report_weeks.ENDINGS
 
 
 @dataclass
@@ -58,11 +58,6 @@ def _week_label(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _monday(week) -> date:
-    """TruncWeek's value (SQLite) as the Paris Monday it starts."""
-    return week.astimezone(PARIS).date() if isinstance(week, datetime) else week
-
-
 def _hours(value) -> float | None:
     return None if value is None else round(value.total_seconds() / 3600, 1)
 
@@ -79,72 +74,45 @@ class Report:
         self.start = period_start(now, weeks)
         self.mondays = week_starts(self.start, weeks)
 
-    def _by_week(self, queryset, field_name: str, *groups: str, **aggregates) -> list[dict]:
-        """The rows of `queryset` grouped by the Paris week of `field_name` (row["monday"]) and `groups`.
-
-        On PostgreSQL the week is a binary search among the period's Monday instants (WeekIndex), which an
-        index-only scan feeds; elsewhere TruncWeek in Paris time."""
-        if is_postgresql(queryset):
-            boundaries = [self.start + timedelta(weeks=index) for index in range(self.weeks + 1)]
-            week = WeekIndex(F(field_name), boundaries)
-        else:
-            week = TruncWeek(field_name, tzinfo=PARIS)
-        rows = list(queryset.annotate(week=week).values("week", *groups).annotate(**(aggregates or {"n": Count("*")}))
-                    .order_by())
-        for row in rows:
-            week = row.pop("week")
-            row["monday"] = self.mondays[week - 1] if isinstance(week, int) else _monday(week)
-        return rows
-
-    def _claims_opened(self):
-        return Claim.objects.filter(opened_at__gte=self.start, opened_at__lte=self.now)
-
-    def _claims_ended(self):
-        return Claim.objects.filter(closed_at__gte=self.start, closed_at__lte=self.now, status__in=ENDINGS)
-
     @cached_property
-    def _ended(self) -> list[dict]:
-        """Ended claims by week, status and stored durations: one GROUP BY over the (closed_at, status,
-        durations) index gives the endings per week and both durations' distributions."""
-        return self._by_week(self._claims_ended(), "closed_at", "status", "end_business_days",
-                             "decision_business_days")
+    def _weeks(self) -> dict:
+        """Each week's figures (claims/report_weeks.py): rolled up for the past weeks, live for the recent ones."""
+        return report_weeks.figures(self.mondays, now=self.now)
 
-    @cached_property
-    def _answers(self) -> list[dict]:
-        """Satisfaction answers by week: how many, how many satisfied (the weekly table and the period's rate)."""
-        answered = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now)
-        return self._by_week(answered, "answered_at", n=Count("*"), yes=Count("answered_at", filter=Q(satisfied=True)))
+    def _total(self, name: str) -> Counter:
+        total = Counter()
+        for week in self._weeks.values():
+            total.update(getattr(week, name))
+        return total
 
     def opened_by_reason(self) -> Figure:
-        counts = {(row["monday"], row["reason"]): row["n"]
-                  for row in self._by_week(self._claims_opened(), "opened_at", "reason")}
         reasons = list(Claim.Reason)
         figure = Figure("opened", _("Réclamations ouvertes par semaine, par motif"),
                         [_("Semaine du")] + [str(reason.label) for reason in reasons] + [_("Total")])
         for monday in self.mondays:
-            values = [counts.get((monday, reason.value), 0) for reason in reasons]
+            values = [self._weeks[monday].opened[reason.value] for reason in reasons]
             figure.rows.append([_week_label(monday)] + values + [sum(values)])
         return figure
 
     def endings(self) -> Figure:
-        counts = Counter()
-        for row in self._ended:
-            counts[(row["monday"], row["status"])] += row["n"]
         figure = Figure("endings", _("Fin des réclamations par semaine"),
                         [_("Semaine du"), _("Résolues entre les parties"), _("Annulées par l'acheteur"),
                          _("Décidées par le service client")])
         for monday in self.mondays:
-            figure.rows.append([_week_label(monday)] + [counts[(monday, status)] for status in ENDINGS])
+            counts = Counter()
+            for (status, _end, _decision), n in self._weeks[monday].ended.items():
+                counts[status] += n
+            figure.rows.append([_week_label(monday)] + [counts[status] for status in ENDINGS])
         return figure
 
     def claim_times(self) -> Figure:
         # Stored on the claim when it ends (claims/durations.py): counted by value, then interpolated.
         to_end, to_decision = Counter(), Counter()
-        for row in self._ended:
-            if row["end_business_days"] is not None:
-                to_end[row["end_business_days"]] += row["n"]
-            if row["status"] == Claim.Status.DECIDED and row["decision_business_days"] is not None:
-                to_decision[row["decision_business_days"]] += row["n"]
+        for (status, end, decision), n in self._total("ended").items():
+            if end is not None:
+                to_end[end] += n
+            if status == Claim.Status.DECIDED and decision is not None:
+                to_decision[decision] += n
         figure = Figure("claim_times", _("Durée des réclamations (jours ouvrés)"),
                         [_("Mesure"), _("Médiane"), _("90e centile")], chart="bar", unit=_("jours ouvrés"))
         figure.rows = [
@@ -154,9 +122,23 @@ class Report:
         ]
         return figure
 
+    def _seller_delays_in(self, buckets: list[int]) -> dict:
+        """The exact delays of the sellers' first answers of the period in the given buckets (one query on the
+        (seller_answer_seconds, seller_answered_at) index: a few narrow ranges)."""
+        width = report_weeks.SELLER_BUCKET
+        inside = Q(seller_answer_seconds__lt=0)  # no row: the query runs whatever the buckets
+        for bucket in buckets:
+            inside |= Q(seller_answer_seconds__gte=bucket * width, seller_answer_seconds__lt=(bucket + 1) * width)
+        rows = (Claim.objects.filter(inside, seller_answered_at__gte=self.start, seller_answered_at__lte=self.now)
+                .order_by().values_list("seller_answer_seconds").annotate(n=Count("*")).order_by("seller_answer_seconds"))
+        values = {}
+        for value, n in rows:
+            values.setdefault(value // width, []).append((value, n))
+        return values
+
     def response_times(self) -> Figure:
-        # The seller's delay is stored in seconds with the first answer (claims/durations.py).
-        seller = bucketed_percentiles(self._claims_opened(), "seller_answer_seconds", [0.5, 0.9], width=600)
+        # The sellers' first answers given in the period; the delay is stored with the answer (claims/durations.py).
+        seller = bucketed_percentiles(self._total("seller"), [0.5, 0.9], self._seller_delays_in)
         seller = [None if value is None else timedelta(seconds=value) for value in seller]
         requests = ContactRequest.objects.filter(created_at__gte=self.start, created_at__lte=self.now)
         # The first agent reply is stored on the request when it is sent (helpdesk/services.py).
@@ -174,21 +156,18 @@ class Report:
         return figure
 
     def satisfaction(self) -> Figure:
-        total, satisfied = Counter(), Counter()
-        for row in self._answers:
-            total[row["monday"]] += row["n"]
-            satisfied[row["monday"]] += row["yes"]
         figure = Figure("satisfaction", _("Satisfaction après résolution, par semaine"),
                         [_("Semaine du"), _("Réponses"), _("Satisfaits"), _("Taux de satisfaction (%)")],
                         chart="line")
         for monday in self.mondays:
-            n, yes = total[monday], satisfied[monday]
+            n, yes = self._weeks[monday].answers, self._weeks[monday].satisfied
             figure.rows.append([_week_label(monday), n, yes, round(100 * yes / n, 1) if n else None])
         return figure
 
     def satisfaction_rate(self) -> float | None:
         """The period's rate: satisfied answers over answers (the weeks' sums: the period is made of its weeks)."""
-        n, yes = sum(row["n"] for row in self._answers), sum(row["yes"] for row in self._answers)
+        n = sum(week.answers for week in self._weeks.values())
+        yes = sum(week.satisfied for week in self._weeks.values())
         return round(100 * yes / n, 1) if n else None
 
     def figures(self) -> list[Figure]:
