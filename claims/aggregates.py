@@ -3,20 +3,18 @@
 Percentiles: PostgreSQL computes `percentile_cont` in one pass; elsewhere the same value (linear
 interpolation between the two nearest ranks) is read with a COUNT and one ordered, offset query. Over
 many rows (the reports' year) a sort of every row costs too much: stored integer columns are counted by
-value (`histogram_percentiles`) or by bucket then value (`bucketed_percentiles`), which gives the same
-figure from a GROUP BY over an index.
-Business days: a calendar table (claims.BusinessDay) turns "business days between two instants" into
-the difference of two indexed look-ups, so that SQL can aggregate them.
+value (`interpolated` over a GROUP BY's counts) or by bucket then value (`bucketed_percentiles`), which
+gives the same figure from a GROUP BY over an index.
+Business days: a calendar table (claims.BusinessDay) turns "business days between two dates" into the
+difference of two ordinals, for the set-based fills of the stored durations (claims/durations.py).
 """
 import math
 from datetime import date, timedelta
 
 from django.db import connections
-from django.db.models import (Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func, IntegerField,
-                              OuterRef, Q, Subquery)
-from django.db.models.functions import TruncDate
+from django.db.models import Aggregate, DurationField, ExpressionWrapper, F, FloatField, Func, IntegerField
 
-from .business_days import PARIS, is_business_day
+from .business_days import is_business_day
 from .models import BusinessDay
 
 CALENDAR_START, CALENDAR_END = date(2015, 1, 1), date(2045, 12, 31)
@@ -85,14 +83,6 @@ def interpolated(counts: list[tuple], fractions) -> list:
             seen += n
         result.append(float(lower) + (float(upper) - float(lower)) * (rank - low))
     return result
-
-
-def histogram_percentiles(queryset, field: str, fractions) -> list:
-    """The percentiles of a stored column with few distinct values (business days): one GROUP BY over the
-    index that holds the column, however many rows; the same figures as percentile_cont."""
-    counts = list(queryset.filter(**{f"{field}__isnull": False}).order_by().values_list(field)
-                  .annotate(n=Count("*")).order_by(field))
-    return interpolated(counts, fractions)
 
 
 def bucketed_percentiles(buckets: dict, fractions, values_in) -> list:
@@ -166,15 +156,3 @@ def ensure_business_calendar() -> None:
         rows.append(BusinessDay(day=day, ordinal=ordinal))
         day += timedelta(days=1)
     BusinessDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-
-
-def _ordinal(day_annotation: str):
-    return Subquery(BusinessDay.objects.filter(day=OuterRef(day_annotation)).values("ordinal")[:1])
-
-
-def with_business_days(queryset, start: str, end: str, *, name: str = "business_days"):
-    """The rows annotated with the business days from the Paris date of `start` to that of `end`
-    (Friday → Monday is 1): two primary-key look-ups in the calendar per row."""
-    return queryset.annotate(
-        _start_day=TruncDate(start, tzinfo=PARIS), _end_day=TruncDate(end, tzinfo=PARIS),
-    ).annotate(**{name: ExpressionWrapper(_ordinal("_end_day") - _ordinal("_start_day"), output_field=FloatField())})

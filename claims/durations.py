@@ -50,6 +50,9 @@ POSTGRESQL_FILL = (
 def fill_stored_durations(claim_model, connection, *, only_missing: bool = True) -> None:
     """Fill the stored durations of claims written without them (ended, decided, answered)."""
     if connection.vendor == "postgresql":
+        from .aggregates import ensure_business_calendar
+
+        ensure_business_calendar()
         with connection.cursor() as cursor:
             for statement in POSTGRESQL_FILL:
                 column = statement.split(" SET ")[1].split(" ")[0]
