@@ -148,3 +148,6 @@ INSERT INTO helpdesk_contactmessage (role, body, created_at, author_id, request_
 SELECT 'agent', 'Nous avons relancé le transporteur.', q.first_response_at,
        (SELECT id FROM auth_user WHERE username = 'agent'), q.id
   FROM helpdesk_contactrequest q WHERE q.reference LIKE 'SB-%%';
+
+-- Back-dated rows: the reports' weekly roll-ups, if any, are computed again at the next report.
+DELETE FROM claims_reportweek;

@@ -23,7 +23,7 @@ from . import domain, returns
 from .business_days import business_deadline, reminder_time
 from .bulk_rows import insert_rows
 from .durations import answer_seconds, ending_fields
-from .models import Claim, SatisfactionSurvey
+from .models import Claim, ReportWeek, SatisfactionSurvey
 
 WORK_BUYERS = {"claire": "Claire", "david": "David"}
 HISTORY_WEEKS = 12
@@ -214,6 +214,11 @@ def _requests(*, buyers, agent, listings, now) -> int:
                            body="Un compte est nécessaire pour suivre vos commandes.")
     assert new.status == ContactRequest.Status.NEW
     return 4
+
+
+def forget_report_weeks() -> None:
+    """Drop the reports' weekly roll-ups (derived data): rows written with past dates change past weeks."""
+    ReportWeek.objects.all().delete()
 
 
 def bulk_claims(*, orders, now: datetime, share: float, rng: random.Random) -> int:
