@@ -2,7 +2,8 @@
 
 A report covers the last 4, 12 or 52 weeks (Monday 00:00 Paris to now). Each figure is a `Figure`:
 its columns and rows are what the page's table, the CSV and the chart all read, so the three agree.
-Durations of claims are counted in business days (claims.BusinessDay), the others in hours.
+The weekly figures come from claims/report_weeks.py (past weeks rolled up once, recent ones live); the
+claims' durations are the business days stored when they end (claims/durations.py), the others in hours.
 """
 import csv
 import io
