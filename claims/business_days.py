@@ -111,6 +111,13 @@ def business_days_left(now: datetime, deadline: datetime) -> int:
     return _weekdays_between(first, last) - _weekday_holidays_between(first, last)
 
 
+def business_days_between(start: datetime, end: datetime) -> int:
+    """Count the business days after the Paris date of `start` up to that of `end` (Friday → Monday is 1):
+    what the calendar table (claims.BusinessDay) gives as the difference of two ordinals."""
+    first, last = _local_date(start) + timedelta(days=1), _local_date(end)
+    return max(_weekdays_between(first, last) - _weekday_holidays_between(first, last), 0)
+
+
 def is_last_business_day(now: datetime, deadline: datetime) -> bool:
     """Tell whether today (Paris) is the deadline's own day and the deadline has not passed."""
     return now <= deadline and _local_date(now) == _local_date(deadline)

@@ -22,7 +22,8 @@ from orders.services import order_create, order_mark_delivered, order_mark_shipp
 from . import domain, returns
 from .business_days import business_deadline, reminder_time
 from .bulk_rows import insert_rows
-from .models import Claim, SatisfactionSurvey
+from .durations import answer_seconds, ending_fields
+from .models import Claim, ReportWeek, SatisfactionSurvey
 
 WORK_BUYERS = {"claire": "Claire", "david": "David"}
 HISTORY_WEEKS = 12
@@ -215,6 +216,11 @@ def _requests(*, buyers, agent, listings, now) -> int:
     return 4
 
 
+def forget_report_weeks() -> None:
+    """Drop the reports' weekly roll-ups (derived data): rows written with past dates change past weeks."""
+    ReportWeek.objects.all().delete()
+
+
 def bulk_claims(*, orders, now: datetime, share: float, rng: random.Random) -> int:
     """Claims on a share of bulk orders, as plain rows: ended ones mostly, open ones only where the deadline is ahead."""
     rows = []
@@ -249,5 +255,10 @@ def bulk_claims(*, orders, now: datetime, share: float, rng: random.Random) -> i
                 else:
                     row.update(status=Claim.Status.DECIDED, taken_over_at=taken, closed_at=closed,
                                decision="seller_favour", decision_reason="Charge.")
+        if row.get("seller_answered_at"):
+            row["seller_answer_seconds"] = answer_seconds(opened_at=opened, answered_at=row["seller_answered_at"])
+        if row.get("closed_at"):
+            row.update(ending_fields(opened_at=opened, taken_over_at=row.get("taken_over_at"), closed_at=row["closed_at"],
+                                     decided=row["status"] == Claim.Status.DECIDED))
         rows.append(row)
     return len(insert_rows(Claim, rows))

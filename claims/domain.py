@@ -19,6 +19,7 @@ from rakuten_portal.agents import is_agent
 from rakuten_portal.formatting import money
 
 from .business_days import business_deadline, reminder_time
+from .durations import answer_seconds, ending_fields
 from .eligibility import claim_eligibility
 from .models import Appeal, Attachment, Claim, ClaimEvent, ClaimMessage, Notification, Proposal, Return
 from .notifications import notify
@@ -83,6 +84,11 @@ def _move(claim: Claim, new_status: str, **fields) -> None:
     if new_status not in ALLOWED.get(claim.status, set()):
         raise ClaimActionError(_("Cette action n'est plus possible : la réclamation est « %(status)s ».")
                                % {"status": claim.get_status_display()})
+    if "closed_at" in fields:
+        # Ending (or reopened by an appeal): the durations the reports read are stored with the change.
+        fields.update(ending_fields(opened_at=claim.opened_at,
+                                    taken_over_at=fields.get("taken_over_at", claim.taken_over_at),
+                                    closed_at=fields["closed_at"], decided=new_status == Status.DECIDED))
     changed = Claim.objects.filter(pk=claim.pk, status=claim.status).update(status=new_status, **fields)
     if not changed:
         raise ClaimActionError(_("La réclamation a changé entre-temps. Rechargez la page."))
@@ -101,8 +107,10 @@ def _event(claim: Claim, kind: str, *, now: datetime, actor=None, detail: str = 
 def _seller_answered(claim: Claim, now: datetime) -> None:
     """Keep the seller's first answer (message or proposal) on the claim, for the records and reports."""
     if claim.seller_answered_at is None:
-        Claim.objects.filter(pk=claim.pk, seller_answered_at__isnull=True).update(seller_answered_at=now)
-        claim.seller_answered_at = now
+        seconds = answer_seconds(opened_at=claim.opened_at, answered_at=now)
+        Claim.objects.filter(pk=claim.pk, seller_answered_at__isnull=True).update(seller_answered_at=now,
+                                                                                  seller_answer_seconds=seconds)
+        claim.seller_answered_at, claim.seller_answer_seconds = now, seconds
 
 
 def _lapse_pending_proposals(claim: Claim, now: datetime) -> None:

@@ -81,6 +81,15 @@ class Claim(models.Model):
         verbose_name=_("agent"), limit_choices_to={"is_staff": True},
     )
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # Stored when the claim ends (claims/durations.py), so that the reports read the durations from an index
+    # instead of computing two calendar look-ups per ended claim: business days from the Paris date of the
+    # opening (of the takeover) to that of the end (of the decision); seconds to the seller's first answer.
+    end_business_days = models.PositiveSmallIntegerField(_("jours ouvrés de l'ouverture à la fin"), null=True,
+                                                         blank=True, editable=False)
+    decision_business_days = models.PositiveSmallIntegerField(_("jours ouvrés de la prise en charge à la décision"),
+                                                              null=True, blank=True, editable=False)
+    seller_answer_seconds = models.PositiveIntegerField(_("délai de première réponse du vendeur (secondes)"),
+                                                        null=True, blank=True, editable=False)
     # Support stepped in early: the buyer asked for it, or the seller refused the claim outright.
     support_requested_at = models.DateTimeField(_("service client appelé le"), null=True, blank=True)
     seller_refused_at = models.DateTimeField(_("refusée par le vendeur le"), null=True, blank=True)
@@ -129,11 +138,16 @@ class Claim(models.Model):
                          F("id").desc(), name="claim_seller_sort_idx"),
             models.Index(fields=["buyer", "-opened_at"], name="claim_buyer_recent_idx"),
             models.Index(fields=["status", "taken_over_at"], name="claim_support_queue_idx"),
-            # Endings by week (reports) and the satisfaction question after a claim ends.
-            models.Index(fields=["closed_at", "status"], name="claim_closed_idx"),
-            # Records (90 days per seller) and reports (claims opened per week).
-            models.Index(fields=["seller", "opened_at"], name="claim_seller_opened_idx"),
-            models.Index(fields=["opened_at"], name="claim_opened_idx"),
+            # Endings by week and their durations (reports: an index-only scan), the satisfaction question after
+            # a claim ends.
+            models.Index(fields=["closed_at", "status", "end_business_days", "decision_business_days"],
+                         name="claim_closed_idx"),
+            # Records (90 days per seller) and reports (claims opened per week, the sellers' first answers).
+            models.Index(fields=["seller", "opened_at", "seller_answer_seconds"], name="claim_seller_opened_idx"),
+            models.Index(fields=["opened_at", "reason", "seller_answer_seconds"], name="claim_opened_idx"),
+            # Reports: the sellers' first answers by week, then the exact delays of a few ten-minute buckets.
+            models.Index(fields=["seller_answered_at", "seller_answer_seconds"], name="claim_seller_answered_idx"),
+            models.Index(fields=["seller_answer_seconds", "seller_answered_at"], name="claim_seller_delay_idx"),
         ]
 
     def __str__(self):
@@ -516,7 +530,8 @@ class SatisfactionSurvey(models.Model):
         ]
         indexes = [
             models.Index(fields=["email_next_attempt_at"], condition=Q(email_status="pending"), name="survey_outbox_idx"),
-            models.Index(fields=["answered_at"], name="survey_answered_idx"),
+            # The reports' weekly satisfaction: an index-only scan.
+            models.Index(fields=["answered_at", "satisfied"], name="survey_answered_idx"),
         ]
 
     def __str__(self):
@@ -543,3 +558,20 @@ class BusinessDay(models.Model):
 
     def __str__(self):
         return f"{self.day} ({self.ordinal})"
+
+
+class ReportWeek(models.Model):
+    """One past Paris week's report figures, rolled up once the week can no longer change (claims/report_weeks.py).
+    Derived data: deleted rows are computed again by the next report."""
+
+    week = models.DateField(_("semaine du"), primary_key=True)
+    figures = models.JSONField(_("chiffres"))
+    rolled_at = models.DateTimeField(_("calculés le"))
+
+    class Meta:
+        verbose_name = _("semaine des rapports")
+        verbose_name_plural = _("semaines des rapports")
+        ordering = ["week"]
+
+    def __str__(self):
+        return str(self.week)

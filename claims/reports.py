@@ -2,29 +2,32 @@
 
 A report covers the last 4, 12 or 52 weeks (Monday 00:00 Paris to now). Each figure is a `Figure`:
 its columns and rows are what the page's table, the CSV and the chart all read, so the three agree.
-Durations of claims are counted in business days (claims.BusinessDay), the others in hours.
+The weekly figures come from claims/report_weeks.py (past weeks rolled up once, recent ones live); the
+claims' durations are the business days stored when they end (claims/durations.py), the others in hours.
 """
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DurationField, Q
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.models import ContactMessage, ContactRequest
+from helpdesk.models import ContactRequest
 
-from .aggregates import duration, ensure_business_calendar, percentiles, with_business_days
+from . import report_weeks
+from .aggregates import bucketed_percentiles, duration, interpolated, percentiles
 from .business_days import PARIS
-from .models import Claim, SatisfactionSurvey
+from .models import Claim
 
 PERIODS = (4, 12, 52)
 DEFAULT_WEEKS = 12
-ENDINGS = (Claim.Status.SETTLED, Claim.Status.WITHDRAWN, Claim.Status.DECIDED)
+ENDINGS = report_weeks.ENDINGS
 
 
 @dataclass
@@ -56,19 +59,6 @@ def _week_label(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _weekly(queryset, field_name: str, group: str | None = None) -> dict:
-    """{(monday, group value) or monday: count} for the rows of `queryset`, grouped by Paris week."""
-    values = ["week", group] if group else ["week"]
-    rows = (queryset.annotate(week=TruncWeek(field_name, tzinfo=PARIS)).values(*values)
-            .annotate(n=Count("pk")).order_by())
-    counts = {}
-    for row in rows:
-        week = row["week"]
-        day = week.astimezone(PARIS).date() if isinstance(week, datetime) else week
-        counts[(day, row[group]) if group else day] = row["n"]
-    return counts
-
-
 def _hours(value) -> float | None:
     return None if value is None else round(value.total_seconds() / 3600, 1)
 
@@ -85,57 +75,76 @@ class Report:
         self.start = period_start(now, weeks)
         self.mondays = week_starts(self.start, weeks)
 
-    def _claims_opened(self):
-        return Claim.objects.filter(opened_at__gte=self.start, opened_at__lte=self.now)
+    @cached_property
+    def _weeks(self) -> dict:
+        """Each week's figures (claims/report_weeks.py): rolled up for the past weeks, live for the recent ones."""
+        return report_weeks.figures(self.mondays, now=self.now)
 
-    def _claims_ended(self):
-        return Claim.objects.filter(closed_at__gte=self.start, closed_at__lte=self.now, status__in=ENDINGS)
+    def _total(self, name: str) -> Counter:
+        total = Counter()
+        for week in self._weeks.values():
+            total.update(getattr(week, name))
+        return total
 
     def opened_by_reason(self) -> Figure:
-        counts = _weekly(self._claims_opened(), "opened_at", "reason")
         reasons = list(Claim.Reason)
         figure = Figure("opened", _("Réclamations ouvertes par semaine, par motif"),
                         [_("Semaine du")] + [str(reason.label) for reason in reasons] + [_("Total")])
         for monday in self.mondays:
-            values = [counts.get((monday, reason.value), 0) for reason in reasons]
+            values = [self._weeks[monday].opened[reason.value] for reason in reasons]
             figure.rows.append([_week_label(monday)] + values + [sum(values)])
         return figure
 
     def endings(self) -> Figure:
-        counts = _weekly(self._claims_ended(), "closed_at", "status")
         figure = Figure("endings", _("Fin des réclamations par semaine"),
                         [_("Semaine du"), _("Résolues entre les parties"), _("Annulées par l'acheteur"),
                          _("Décidées par le service client")])
         for monday in self.mondays:
-            figure.rows.append([_week_label(monday)] + [counts.get((monday, status), 0) for status in ENDINGS])
+            counts = Counter()
+            for (status, _end, _decision), n in self._weeks[monday].ended.items():
+                counts[status] += n
+            figure.rows.append([_week_label(monday)] + [counts[status] for status in ENDINGS])
         return figure
 
     def claim_times(self) -> Figure:
-        ensure_business_calendar()
-        ended = self._claims_ended()
-        to_end = percentiles(with_business_days(ended, "opened_at", "closed_at"), F("business_days"), [0.5, 0.9])
-        decided = ended.filter(status=Claim.Status.DECIDED, taken_over_at__isnull=False)
-        to_decision = percentiles(with_business_days(decided, "taken_over_at", "closed_at"), F("business_days"),
-                                  [0.5, 0.9])
+        # Stored on the claim when it ends (claims/durations.py): counted by value, then interpolated.
+        to_end, to_decision = Counter(), Counter()
+        for (status, end, decision), n in self._total("ended").items():
+            if end is not None:
+                to_end[end] += n
+            if status == Claim.Status.DECIDED and decision is not None:
+                to_decision[decision] += n
         figure = Figure("claim_times", _("Durée des réclamations (jours ouvrés)"),
                         [_("Mesure"), _("Médiane"), _("90e centile")], chart="bar", unit=_("jours ouvrés"))
         figure.rows = [
-            [_("De l'ouverture à la fin"), *map(_days, to_end)],
-            [_("De la prise en charge à la décision"), *map(_days, to_decision)],
+            [_("De l'ouverture à la fin"), *map(_days, interpolated(sorted(to_end.items()), [0.5, 0.9]))],
+            [_("De la prise en charge à la décision"),
+             *map(_days, interpolated(sorted(to_decision.items()), [0.5, 0.9]))],
         ]
         return figure
 
+    def _seller_delays_in(self, buckets: list[int]) -> dict:
+        """The exact delays of the sellers' first answers of the period in the given buckets (one query on the
+        (seller_answer_seconds, seller_answered_at) index: a few narrow ranges)."""
+        width = report_weeks.SELLER_BUCKET
+        inside = Q(seller_answer_seconds__lt=0)  # no row: the query runs whatever the buckets
+        for bucket in buckets:
+            inside |= Q(seller_answer_seconds__gte=bucket * width, seller_answer_seconds__lt=(bucket + 1) * width)
+        rows = (Claim.objects.filter(inside, seller_answered_at__gte=self.start, seller_answered_at__lte=self.now)
+                .order_by().values_list("seller_answer_seconds").annotate(n=Count("*")).order_by("seller_answer_seconds"))
+        values = {}
+        for value, n in rows:
+            values.setdefault(value // width, []).append((value, n))
+        return values
+
     def response_times(self) -> Figure:
-        opened = self._claims_opened()
-        seller = percentiles(opened, duration("seller_answered_at", "opened_at"), [0.5, 0.9],
-                             output_field=DurationField())
+        # The sellers' first answers given in the period; the delay is stored with the answer (claims/durations.py).
+        seller = bucketed_percentiles(self._total("seller"), [0.5, 0.9], self._seller_delays_in)
+        seller = [None if value is None else timedelta(seconds=value) for value in seller]
         requests = ContactRequest.objects.filter(created_at__gte=self.start, created_at__lte=self.now)
-        first_agent = Subquery(ContactMessage.objects.filter(request=OuterRef("pk"), role=ContactMessage.Role.AGENT)
-                               .order_by("created_at").values("created_at")[:1])
-        first_response = percentiles(
-            requests.annotate(first_agent=first_agent),
-            ExpressionWrapper(F("first_agent") - F("created_at"), output_field=DurationField()), [0.5, 0.9],
-            output_field=DurationField())
+        # The first agent reply is stored on the request when it is sent (helpdesk/services.py).
+        first_response = percentiles(requests, duration("first_response_at", "created_at"), [0.5, 0.9],
+                                     output_field=DurationField())
         resolution = percentiles(requests.filter(status=ContactRequest.Status.CLOSED),
                                  duration("updated_at", "created_at"), [0.5, 0.9], output_field=DurationField())
         figure = Figure("response_times", _("Délais de réponse (heures)"),
@@ -148,22 +157,19 @@ class Report:
         return figure
 
     def satisfaction(self) -> Figure:
-        answered = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now)
-        total = _weekly(answered, "answered_at")
-        satisfied = _weekly(answered.filter(satisfied=True), "answered_at")
         figure = Figure("satisfaction", _("Satisfaction après résolution, par semaine"),
                         [_("Semaine du"), _("Réponses"), _("Satisfaits"), _("Taux de satisfaction (%)")],
                         chart="line")
         for monday in self.mondays:
-            n, yes = total.get(monday, 0), satisfied.get(monday, 0)
+            n, yes = self._weeks[monday].answers, self._weeks[monday].satisfied
             figure.rows.append([_week_label(monday), n, yes, round(100 * yes / n, 1) if n else None])
         return figure
 
     def satisfaction_rate(self) -> float | None:
-        """The period's rate: satisfied answers over answers."""
-        figures = SatisfactionSurvey.objects.filter(answered_at__gte=self.start, answered_at__lte=self.now).aggregate(
-            n=Count("pk"), yes=Count("pk", filter=Q(satisfied=True)))
-        return round(100 * figures["yes"] / figures["n"], 1) if figures["n"] else None
+        """The period's rate: satisfied answers over answers (the weeks' sums: the period is made of its weeks)."""
+        n = sum(week.answers for week in self._weeks.values())
+        yes = sum(week.satisfied for week in self._weeks.values())
+        return round(100 * yes / n, 1) if n else None
 
     def figures(self) -> list[Figure]:
         return [self.opened_by_reason(), self.endings(), self.claim_times(), self.response_times(),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from orders.models import Refund
 
 from .business_days import business_deadline, reminder_time
+from .durations import ending_fields
 from .domain import (  # noqa: F401 — return_open is the returns' first step, kept in the domain's accept
     ClaimActionError,
     Status,
@@ -146,8 +147,16 @@ def returns_lapse_due(*, now: datetime, batch_size: int = 500) -> list[int]:
                    .order_by("ship_by"), batch_size)
         if not ids:
             return []
-        changed = list(Claim.objects.filter(pk__in=ids, status=Status.RETURNING).values_list("pk", flat=True))
-        Claim.objects.filter(pk__in=changed, status=Status.RETURNING).update(status=Status.RETURN_LAPSED, closed_at=now)
+        changed = list(Claim.objects.filter(pk__in=ids, status=Status.RETURNING).values_list("pk", "opened_at"))
+        # One UPDATE per distinct stored duration (the batch's claims share `now`, so a few values at most).
+        by_fields = {}
+        for pk, opened_at in changed:
+            fields = ending_fields(opened_at=opened_at, taken_over_at=None, closed_at=now, decided=False)
+            by_fields.setdefault(tuple(sorted(fields.items())), []).append(pk)
+        for fields, pks in by_fields.items():
+            Claim.objects.filter(pk__in=pks, status=Status.RETURNING).update(status=Status.RETURN_LAPSED,
+                                                                             closed_at=now, **dict(fields))
+        changed = [pk for pk, _opened in changed]
         for claim in Claim.objects.filter(pk__in=changed).select_related("buyer", "seller__user"):
             _event(claim, ClaimEvent.Kind.RETURN_LAPSED, now=now, automatic=True,
                    detail=_("L'article n'a pas été renvoyé dans le délai."))

@@ -91,6 +91,8 @@ class ContactRequest(models.Model):
     )
     created_at = models.DateTimeField(_("reçue le"))
     updated_at = models.DateTimeField(_("dernière activité"))
+    # The first agent reply, stored when it is sent (services.contact_request_answer): the reports' first response.
+    first_response_at = models.DateTimeField(_("première réponse le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("demande au service client")

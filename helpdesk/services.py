@@ -107,6 +107,8 @@ def contact_request_answer(*, contact_request: ContactRequest, agent, body: str,
         changes = {"status": status, "updated_at": now}
         if locked.assigned_to_id is None:
             changes["assigned_to"] = agent
+        if locked.first_response_at is None:
+            changes["first_response_at"] = now
         ContactRequest.objects.filter(pk=locked.pk).update(**changes)
         email_queue(contact_request=locked, kind=OutgoingEmail.Kind.AGENT_REPLY, now=now, message=message)
     for field, value in changes.items():

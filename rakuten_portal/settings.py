@@ -357,6 +357,9 @@ CLAIM_RETURN_SHIP_BUSINESS_DAYS = env.int("CLAIM_RETURN_SHIP_BUSINESS_DAYS", def
 # shipped it: the transit is included, since the portal does not follow the return's parcel.
 CLAIM_RETURN_CONFIRM_BUSINESS_DAYS = env.int("CLAIM_RETURN_CONFIRM_BUSINESS_DAYS", default=7)
 CLAIM_APPEAL_DAYS = env.int("CLAIM_APPEAL_DAYS", default=30)
+# The reports roll a week's figures up once this long after its end (never sooner than the appeal window,
+# the last act that can change an ended claim): claims/report_weeks.py.
+REPORT_WEEK_FROZEN_AFTER = timedelta(days=env.int("REPORT_WEEK_FROZEN_AFTER_DAYS", default=CLAIM_APPEAL_DAYS + 7))
 # What the pages promise for a refund to the card (the provider's usual delay), in business days.
 REFUND_CARD_BUSINESS_DAYS = env.int("REFUND_CARD_BUSINESS_DAYS", default=5)
 # The payment provider that executes refunds to the card: "manual" (an agent marks them paid in the admin).

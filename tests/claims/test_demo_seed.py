@@ -84,3 +84,13 @@ def test_bulk_orders_bring_claims_too():
     assert not bulk.filter(status=Claim.Status.WITH_SELLER, seller_deadline__lt=timezone.now()).exists()
     assert Order.objects.count() >= 400
     assert timedelta(0) <= timezone.now() - bulk.latest("opened_at").opened_at
+
+
+def test_seeding_back_dated_claims_makes_the_reports_roll_their_past_weeks_up_again():
+    from claims.models import ReportWeek
+
+    seed()
+    Report(weeks=52, now=timezone.now()).figures()
+    assert ReportWeek.objects.exists()
+    seed("--orders", "30")
+    assert not ReportWeek.objects.exists()

@@ -1,6 +1,7 @@
 """The weekly reports: a small hand-computed data set checks every number of every table, chart and CSV."""
 import csv
 import io
+from collections import Counter
 
 from datetime import datetime, timedelta
 
@@ -201,3 +202,71 @@ def test_the_reports_page_does_not_grow_in_queries_with_rows(client, agent):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("admin:claims_reports"))
     assert len(many) == len(one)
+
+
+# --- past weeks rolled up once (claims/report_weeks.py) ----------------------------------------------------------
+
+LATER = NOW + timedelta(weeks=12)  # the fixture's weeks are frozen by then (37 days after their end)
+
+
+def _all_figures(report):
+    return [(figure.key, figure.rows) for figure in report.figures()] + [("rate", report.satisfaction_rate())]
+
+
+def test_frozen_weeks_are_rolled_up_once_and_give_the_live_figures(data, settings):
+    from claims.models import ReportWeek
+
+    settings.REPORT_WEEK_FROZEN_AFTER = timedelta(days=3650)  # every week live: the reference
+    live = _all_figures(reports.Report(weeks=52, now=LATER))
+    assert not ReportWeek.objects.exists()
+    settings.REPORT_WEEK_FROZEN_AFTER = timedelta(days=37)
+    first = _all_figures(reports.Report(weeks=52, now=LATER))
+    assert ReportWeek.objects.count() == 52 - 6  # from the week of 4 May on (not 37 days past their end): live
+    with CaptureQueriesContext(connection) as again:
+        second = _all_figures(reports.Report(weeks=52, now=LATER))
+    assert first == second == live
+    assert ReportWeek.objects.count() == 46 and not any("INSERT" in q["sql"] for q in again.captured_queries)
+    endings = dict(second)["endings"]
+    assert ["23/02/2026", 2, 0, 0] in endings and ["09/03/2026", 0, 1, 1] in endings
+    # Derived data: deleted, they are computed again, the same.
+    ReportWeek.objects.all().delete()
+    assert _all_figures(reports.Report(weeks=52, now=LATER)) == live
+
+
+def test_a_week_is_never_frozen_before_the_appeal_window_has_closed(settings):
+    from claims import report_weeks
+
+    settings.REPORT_WEEK_FROZEN_AFTER = timedelta(days=1)
+    monday = datetime(2026, 3, 2, tzinfo=PARIS).date()
+    end = datetime(2026, 3, 9, 0, 0, tzinfo=PARIS)
+    assert not report_weeks.is_frozen(monday, end + timedelta(days=settings.CLAIM_APPEAL_DAYS))
+    assert report_weeks.is_frozen(monday, end + timedelta(days=settings.CLAIM_APPEAL_DAYS + 1))
+
+
+def test_percentiles_by_buckets_are_those_of_every_row_sorted():
+    import random
+
+    from claims.aggregates import bucketed_percentiles, interpolated
+
+    rng = random.Random(10)
+    for size in (1, 2, 3, 10, 257):
+        rows = [rng.randint(0, 50_000) for _ in range(size)]
+        exact = interpolated(sorted(Counter(rows).items()), [0.5, 0.9, 0.0, 1.0])
+
+        def values_in(buckets):
+            found = {}
+            for value in sorted(set(rows)):
+                if value // 600 in buckets:
+                    found.setdefault(value // 600, []).append((value, rows.count(value)))
+            return found
+
+        buckets = Counter(value // 600 for value in rows)
+        assert bucketed_percentiles(buckets, [0.5, 0.9, 0.0, 1.0], values_in) == pytest.approx(exact)
+    assert bucketed_percentiles({}, [0.5], values_in) == [None]
+
+
+def test_the_first_agent_reply_is_stored_on_the_request_and_later_ones_do_not_move_it(data):
+    from helpdesk.models import ContactRequest
+
+    assert dict(ContactRequest.objects.values_list("email", "first_response_at")) == {
+        "r1@example.com": at(2, 12), "r2@example.com": at(10, 11)}
