@@ -140,6 +140,16 @@ def _refused(request, claim, error):
     return _back(claim)
 
 
+def _act(request, claim, success, act, **arguments):
+    """Run one domain act now: refused, say why and change nothing; done, say `success`. Back to the claim."""
+    try:
+        act(**arguments, now=timezone.now())
+    except domain.ClaimActionError as error:
+        return _refused(request, claim, error)
+    messages.success(request, success)
+    return _back(claim)
+
+
 def _form_errors(request, claim, **forms):
     """Show the page again with what was typed, so nothing is lost."""
     messages.error(request, _("Rien n'a été envoyé : corrigez les erreurs signalées ci-dessous."))
@@ -190,17 +200,11 @@ def claim_propose_post(request, pk):
     if receipt is None:
         return _form_errors(request, claim, proposal_form=form)
     data = form.cleaned_data
-    try:
-        domain.claim_propose(
-            claim_id=claim.pk, seller_user=request.user, kind=data["kind"], amount=data.get("amount"),
-            carrier=data.get("carrier", ""), tracking_number=data.get("tracking_number", ""),
-            message=data.get("message", ""), receipt=receipt, now=timezone.now(),
-            return_address=data.get("return_address", ""), return_postage=data.get("return_postage", ""),
-        )
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Votre proposition a été envoyée à l'acheteur."))
-    return _back(claim)
+    return _act(request, claim, _("Votre proposition a été envoyée à l'acheteur."),
+                domain.claim_propose, claim_id=claim.pk, seller_user=request.user, kind=data["kind"],
+                amount=data.get("amount"), carrier=data.get("carrier", ""),
+                tracking_number=data.get("tracking_number", ""), message=data.get("message", ""), receipt=receipt,
+                return_address=data.get("return_address", ""), return_postage=data.get("return_postage", ""))
 
 
 @login_required
@@ -226,13 +230,8 @@ def claim_decline_post(request, pk, proposal_pk):
     claim = access_claim(request.user, pk)
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        domain.claim_decline(claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, reason=reason,
-                             now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Vous avez refusé la proposition. Le vendeur en est informé."))
-    return _back(claim)
+    return _act(request, claim, _("Vous avez refusé la proposition. Le vendeur en est informé."),
+                domain.claim_decline, claim_id=claim.pk, proposal_id=proposal_pk, buyer=request.user, reason=reason)
 
 
 @login_required
@@ -243,25 +242,16 @@ def claim_withdraw_post(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choisissez la raison de l'annulation."))
         return _back(claim)
-    try:
-        domain.claim_withdraw(claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"],
-                              now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Votre réclamation est annulée. Le vendeur en est informé."))
-    return _back(claim)
+    return _act(request, claim, _("Votre réclamation est annulée. Le vendeur en est informé."),
+                domain.claim_withdraw, claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"])
 
 
 @login_required
 @require_POST
 def claim_extend_post(request, pk):
     claim = access_claim(request.user, pk)
-    try:
-        domain.claim_request_extension(claim_id=claim.pk, seller_user=request.user, now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Le délai est prolongé. L'acheteur en est informé."))
-    return _back(claim)
+    return _act(request, claim, _("Le délai est prolongé. L'acheteur en est informé."),
+                domain.claim_request_extension, claim_id=claim.pk, seller_user=request.user)
 
 
 @login_required
@@ -271,13 +261,8 @@ def claim_ask_support_post(request, pk):
     form = SupportReasonForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, claim, support_form=form)
-    try:
-        appeals.claim_ask_support(claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"],
-                                  now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Le service client Rakuten prend le relais. Le vendeur en est informé."))
-    return _back(claim)
+    return _act(request, claim, _("Le service client Rakuten prend le relais. Le vendeur en est informé."),
+                appeals.claim_ask_support, claim_id=claim.pk, buyer=request.user, reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -287,13 +272,9 @@ def claim_refuse_post(request, pk):
     form = SupportReasonForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, claim, refuse_form=form)
-    try:
-        appeals.claim_seller_refuse(claim_id=claim.pk, seller_user=request.user, reason=form.cleaned_data["reason"],
-                                    now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Vous avez refusé la réclamation : le service client Rakuten la prend en charge."))
-    return _back(claim)
+    return _act(request, claim, _("Vous avez refusé la réclamation : le service client Rakuten la prend en charge."),
+                appeals.claim_seller_refuse, claim_id=claim.pk, seller_user=request.user,
+                reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -306,13 +287,9 @@ def claim_appeal_post(request, pk):
     files = _uploads(form, "photos", allow_pdf=True)
     if files is None:
         return _form_errors(request, claim, appeal_form=form)
-    try:
-        appeals.claim_appeal(claim_id=claim.pk, user=request.user, reason=form.cleaned_data["reason"],
-                             attachments=files, now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Votre contestation est enregistrée : un autre conseiller réexamine le dossier."))
-    return _back(claim)
+    return _act(request, claim, _("Votre contestation est enregistrée : un autre conseiller réexamine le dossier."),
+                appeals.claim_appeal, claim_id=claim.pk, user=request.user, reason=form.cleaned_data["reason"],
+                attachments=files)
 
 
 @login_required
@@ -322,25 +299,17 @@ def claim_return_ship_post(request, pk):
     form = ReturnShipmentForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, claim, return_form=form)
-    try:
-        returns.return_ship(claim_id=claim.pk, buyer=request.user, carrier=form.cleaned_data["carrier"],
-                            tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Merci : le vendeur est prévenu de l'envoi du retour."))
-    return _back(claim)
+    return _act(request, claim, _("Merci : le vendeur est prévenu de l'envoi du retour."),
+                returns.return_ship, claim_id=claim.pk, buyer=request.user, carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"])
 
 
 @login_required
 @require_POST
 def claim_return_receive_post(request, pk):
     claim = access_claim(request.user, pk)
-    try:
-        returns.return_confirm_receipt(claim_id=claim.pk, user=request.user, now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Réception du retour confirmée. L'acheteur en est informé."))
-    return _back(claim)
+    return _act(request, claim, _("Réception du retour confirmée. L'acheteur en est informé."),
+                returns.return_confirm_receipt, claim_id=claim.pk, user=request.user)
 
 
 @login_required
@@ -350,14 +319,9 @@ def claim_replacement_post(request, pk):
     form = ReturnShipmentForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, claim, return_form=form)
-    try:
-        returns.return_ship_replacement(claim_id=claim.pk, seller_user=request.user,
-                                        carrier=form.cleaned_data["carrier"],
-                                        tracking_number=form.cleaned_data["tracking_number"], now=timezone.now())
-    except domain.ClaimActionError as error:
-        return _refused(request, claim, error)
-    messages.success(request, _("Envoi du remplacement enregistré : la réclamation est résolue."))
-    return _back(claim)
+    return _act(request, claim, _("Envoi du remplacement enregistré : la réclamation est résolue."),
+                returns.return_ship_replacement, claim_id=claim.pk, seller_user=request.user,
+                carrier=form.cleaned_data["carrier"], tracking_number=form.cleaned_data["tracking_number"])
 
 
 @login_required
