@@ -10,6 +10,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderLine, SellerProfile
+from rakuten_portal.stored_files import StoredFile
 
 
 class Claim(models.Model):
@@ -406,7 +407,7 @@ def attachment_path(instance, filename):
     return f"claims/{random_name(filename.rsplit('.', 1)[-1])}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A re-encoded photo or a PDF receipt, served only through the authorised view."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attachments")
@@ -415,24 +416,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=attachment_path, max_length=200)
     thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
-    kind = models.CharField(max_length=8, default="image")
-    content_type = models.CharField(max_length=40)
-    original_name = models.CharField(_("nom du fichier"), max_length=120)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("pièce jointe")
-        verbose_name_plural = _("pièces jointes")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_image(self):
-        return self.kind == "image"
 
 
 class Notification(models.Model):

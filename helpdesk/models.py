@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rakuten_portal.stored_files import StoredFile
+
 from .choices import ARTICLE_LANGUAGES, Topic  # noqa: F401 — ARTICLE_LANGUAGES is read from here too
 
 
@@ -150,29 +152,13 @@ def attachment_path(instance, filename):
     return f"helpdesk/{random_name(filename.rsplit('.', 1)[-1])}"
 
 
-class ContactAttachment(models.Model):
+class ContactAttachment(StoredFile):
     """A re-encoded photo or a PDF, served only to the request's owner and staff."""
 
     request = models.ForeignKey(ContactRequest, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(ContactMessage, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
     thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
-    kind = models.CharField(max_length=8, default="image")
-    content_type = models.CharField(max_length=40)
-    original_name = models.CharField(_("nom du fichier"), max_length=120)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("pièce jointe")
-        verbose_name_plural = _("pièces jointes")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_image(self):
-        return self.kind == "image"
 
 
 class OutgoingEmail(models.Model):
