@@ -91,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new client object per operation (rakuten_portal/cache.py).
+    CACHES["default"]["BACKEND"] = "rakuten_portal.cache.PortalRedisCache"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -284,8 +287,8 @@ SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] in ("django.core.cache.backends.filebased.FileBasedCache",
                                     "django.core.cache.backends.locmem.LocMemCache"):
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
+if CACHES["default"]["BACKEND"] == "rakuten_portal.cache.PortalRedisCache":
+    # Django's own Redis backend (ours only reuses its client) increments with INCRBY, atomic like django-redis's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # --- Password reset throttle ---
@@ -368,3 +371,5 @@ REFUND_PROVIDER = env.str("REFUND_PROVIDER", default="manual")
 # anonymous contact form) are cached per language until an article or the phone hours change.
 NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# The help search's result pages, one per language and query typed: shorter, as anyone can make new ones.
+HELP_SEARCH_CACHE_SECONDS = env.int("HELP_SEARCH_CACHE_SECONDS", default=600)
