@@ -7,6 +7,8 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Commandes")
 
     def ready(self):
+        from rakuten_portal import choices_display
         from rakuten_portal.navbar import connect_invalidation
 
         connect_invalidation()
+        choices_display.install()
