@@ -340,6 +340,9 @@ SATISFACTION_DELAY = timedelta(hours=env.float("SATISFACTION_DELAY_HOURS", defau
 SATISFACTION_LINK_MAX_AGE = timedelta(days=env.int("SATISFACTION_LINK_DAYS", default=28))
 # Sellers' and buyers' records: the window, and the thresholds past which agents see a flag.
 RECORD_WINDOW = timedelta(days=env.int("RECORD_WINDOW_DAYS", default=90))
+# How long the seller's own record on the Espace vendeur is reused before it is counted again (seconds; 0: each
+# view counts it). Agents' pages always count it afresh.
+SELLER_RECORD_CACHE_SECONDS = env.int("SELLER_RECORD_CACHE_SECONDS", default=300)
 SELLER_CLAIM_RATE_FLAG = env.float("SELLER_CLAIM_RATE_FLAG", default=0.02)
 SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.30)
 SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
