@@ -73,7 +73,7 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "withdraw": is_buyer and claim.is_open,
         "propose": is_seller and claim.is_with_seller,
         "extend": is_seller and claim.may_extend and now <= claim.seller_deadline,
-        "ask_support": is_buyer and claim.is_with_seller and appeals.may_ask_support(claim),
+        "ask_support": is_buyer and claim.is_with_seller and appeals.may_ask_support(claim, proposals),
         "refuse": is_seller and claim.is_with_seller,
         "appeal": (is_buyer or is_seller) and appeals.may_appeal(claim, now),
     }
