@@ -85,6 +85,8 @@ def prepare(env, orders, reuse):
         result = subprocess.run([PYTHON, str(ROOT / "bench" / "seed_claims.py"), "--scale"], cwd=ROOT, env=env,
                                 check=True, text=True, capture_output=True)
         print(result.stdout.strip())
+        # A new database: nothing cached from the last one (payout totals, records, navbars) may be shown.
+        manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     # A production database is vacuumed and analysed by autovacuum; right after a bulk load it is not yet,
     # and stale statistics make the planner sort a seller's whole history instead of walking its index.
     import psycopg

@@ -10,5 +10,8 @@ class OrdersConfig(AppConfig):
         from rakuten_portal import choices_display
         from rakuten_portal.navbar import connect_invalidation
 
+        from . import payout_totals
+
         connect_invalidation()
+        payout_totals.connect_invalidation()
         choices_display.install()

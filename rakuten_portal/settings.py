@@ -373,6 +373,8 @@ REFUND_PROVIDER = env.str("REFUND_PROVIDER", default="manual")
 # how long a change that slipped past that could show. Public pages (help centre, contact page and the
 # anonymous contact form) are cached per language until an article or the phone hours change.
 NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+# A seller's payout totals ("Mes ventes"), dropped whenever one of their payouts changes; this bounds the rest.
+PAYOUT_TOTALS_CACHE_SECONDS = env.int("PAYOUT_TOTALS_CACHE_SECONDS", default=3600)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
 # The help search's result pages, one per language and query typed: shorter, as anyone can make new ones.
 HELP_SEARCH_CACHE_SECONDS = env.int("HELP_SEARCH_CACHE_SECONDS", default=600)
