@@ -33,11 +33,8 @@ def _cacheable(request, query=()) -> bool:
 
 
 def _query_key(request, query) -> str:
-    # The named parameters as sent (the page shows them back as typed), hashed: any length, any character.
-    if not request.GET:
-        return ""
-    sent = "\x00".join(f"{name}={request.GET[name]}" for name in query if name in request.GET)
-    return hashlib.sha256(sent.encode()).hexdigest()
+    # The named parameters as sent (the page shows them back as typed); the key is hashed with the rest.
+    return "\x00".join(f"{name}={request.GET[name]}" for name in query if name in request.GET)
 
 
 def _version() -> str:
@@ -64,8 +61,10 @@ def cached_public_page(vary=None, query=(), timeout_setting="PUBLIC_PAGE_CACHE_S
         def wrapped(request, *args, **kwargs):
             if not _cacheable(request, query):
                 return view(request, *args, **kwargs)
-            key = (f"public-page:{get_language()}:{request.path}:{vary(request) if vary else ''}:"
-                   f"{_query_key(request, query)}")
+            # Hashed: a path or a label (the contact page's "Ouvert maintenant, jusqu'à 19 h") may hold spaces,
+            # quotes and accents, which Django's cache warns about on every request.
+            varies = f"{request.path}\x00{vary(request) if vary else ''}\x00{_query_key(request, query)}"
+            key = f"public-page:{get_language()}:{hashlib.sha256(varies.encode()).hexdigest()}"
             found = cache.get_many([VERSION_KEY, key])
             version = found.get(VERSION_KEY) or _version()
             entry = found.get(key)
