@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 
 from orders.models import Refund
 from orders.payments import refund_destinations
+from rakuten_portal.navbar import cached_unread
 from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
@@ -129,7 +130,8 @@ class ClaimDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         claim = access_claim(self.request.user, self.kwargs["pk"])
         # Opening the claim is reading its notices.
-        claim_notices_mark_read(user=self.request.user, claim=claim, now=timezone.now())
+        if cached_unread(self.request.user) != 0:  # none unread at all: no UPDATE to run on every view
+            claim_notices_mark_read(user=self.request.user, claim=claim, now=timezone.now())
         return {**super().get_context_data(**kwargs), **claim_page_context(self.request, claim)}
 
 

@@ -176,3 +176,23 @@ def test_the_csrf_tokens_stay_outside_the_cached_navbar(client, roles):
     get(client, reverse("home"))
     html, _ = get(client, reverse("home"))
     assert html.count('name="csrfmiddlewaretoken"') == 2  # the language switch and the logout form, fresh
+
+
+def test_a_claim_page_marks_its_notices_read_and_skips_the_update_when_the_navbar_counts_none(
+        client, roles, django_capture_on_commit_callbacks):
+    from tests.factories import make_claim
+
+    buyer = roles["buyer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(order=roles["order"])
+    client.force_login(buyer)
+    url = reverse("claims:detail", args=[claim.pk])
+    get(client, url)
+    _, none_unread = get(client, url)  # the navbar cached with 0 unread: no UPDATE of the notices
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[buyer], kind=Notification.Kind.MESSAGE, now=timezone.now(), claim=claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        html, one_unread = get(client, url)
+    assert one_unread > none_unread
+    assert not Notification.objects.filter(recipient=buyer, claim=claim, read_at__isnull=True).exists()
+    assert bell(get(client, reverse("home"))[0]) == 0
