@@ -36,9 +36,16 @@ def _reason(reason: str, message: str) -> str:
     return reason
 
 
-def may_ask_support(claim: Claim) -> bool:
-    """The buyer may call support early once they refused a proposal of the seller's, while the claim is with them."""
-    return claim.is_with_seller and claim.proposals.filter(status=Proposal.Status.DECLINED).exists()
+def may_ask_support(claim: Claim, proposals=None) -> bool:
+    """The buyer may call support early once they refused a proposal of the seller's, while the claim is with them.
+
+    `proposals`: all the claim's proposals when the caller has them already (the claim page), else one query.
+    """
+    if not claim.is_with_seller:
+        return False
+    if proposals is not None:
+        return any(proposal.status == Proposal.Status.DECLINED for proposal in proposals)
+    return claim.proposals.filter(status=Proposal.Status.DECLINED).exists()
 
 
 @transaction.atomic

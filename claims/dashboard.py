@@ -21,7 +21,7 @@ from rakuten_portal.formatting import person_name
 
 from .forms import OrderMessageForm
 from .notifications import order_notices_mark_read
-from .records import hours, percent, seller_record
+from .records import hours, percent, seller_own_record
 from .selectors import (
     COUNT_CAP,
     DashboardFilter,
@@ -115,7 +115,7 @@ class SellerDashboardView(_SellerSpaceMixin, ListView):
         ]
         context["current_filter"] = current
         context["extra_query"] = f"&filtre={current}"
-        record = seller_record(seller_id=self.seller.pk, now=timezone.now())
+        record = seller_own_record(seller_id=self.seller.pk, now=timezone.now())
         context.update(record=record, record_days=settings.RECORD_WINDOW.days, record_claim_rate=percent(record.claim_rate),
                        record_takeover_share=percent(record.takeover_share),
                        record_first_answer=hours(record.median_first_answer))

@@ -63,6 +63,8 @@ class ArticleView(TemplateView):
         return context
 
 
+# One entry per language and query as typed, dropped with the other public pages when an article changes.
+@method_decorator(cached_public_page(query=("q",), timeout_setting="HELP_SEARCH_CACHE_SECONDS"), name="dispatch")
 class SearchView(TemplateView):
     template_name = "helpdesk/search.html"
 

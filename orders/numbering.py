@@ -1,8 +1,7 @@
 """Human numbers such as RK-2026-000123: one counter row per prefix and year, locked while it moves."""
 import re
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from .models import NumberSequence
 
@@ -16,14 +15,20 @@ def number_pattern(prefix: str) -> re.Pattern:
 
 
 def next_numbers(*, prefix: str, year: int, count: int = 1) -> list[str]:
-    """Reserve `count` consecutive numbers for the prefix and year."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.get_or_create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass  # another process created the row first; the lock below serialises us
-        sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-        NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + count)
-    first = sequence.last + 1
+    """Reserve `count` consecutive numbers for the prefix and year.
+
+    One statement: the counter row is created or moved forward and its new value returned, under the row's
+    lock (the unique constraint on prefix and year), so two requests at once never get the same number.
+    PostgreSQL and SQLite (3.35+) both take INSERT … ON CONFLICT … RETURNING.
+    """
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("prefix", "year", "last") VALUES (%s, %s, %s) '
+            f'ON CONFLICT ("prefix", "year") DO UPDATE SET "last" = {table}."last" + EXCLUDED."last" '
+            'RETURNING "last"',
+            [prefix, year, count],
+        )
+        (last,) = cursor.fetchone()
+    first = last - count + 1
     return [f"{prefix}-{year}-{n:06d}" for n in range(first, first + count)]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rakuten_portal.formatting import money
 
 from .models import Order, Payout, Refund
+from .payout_totals import payout_totals_changed
 from .wallet import wallet_credit_refund
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def refund_create(*, order: Order, amount: Decimal, destination: str, now: datet
     # A payout already paid is not clawed back here: a claim open on the order holds it until the end.
     Payout.objects.filter(order=order, status__in=[Payout.Status.HELD, Payout.Status.TO_PAY]).update(
         amount=max(remainder - amount, Decimal("0.00")))
+    payout_totals_changed([order.seller_id])
     from claims.models import ClaimEvent
 
     _tell_claim(refund, kind=ClaimEvent.Kind.REFUND, now=now)

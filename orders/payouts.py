@@ -9,11 +9,14 @@ one released payout.
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from .models import Order, Payout, TrackingEvent
+from .payout_totals import payout_totals_changed, totals_key
 
 FINALIZABLE = (Order.Status.PLACED, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
@@ -28,7 +31,7 @@ class PayoutError(Exception):
 
 def payout_create(*, order: Order) -> Payout:
     """The held payout of a new order."""
-    return Payout.objects.create(order=order, seller_id=order.seller_id, amount=order.total)
+    return Payout.objects.create(order=order, seller_id=order.seller_id, amount=order.total)  # post_save: totals
 
 
 def payout_sync(*, order: Order) -> Payout:
@@ -40,14 +43,19 @@ def payout_sync(*, order: Order) -> Payout:
     if not created and payout.is_held:
         Payout.objects.filter(pk=payout.pk, status=Payout.Status.HELD).update(
             amount=max(refundable_remainder(order), Decimal("0.00")), seller_id=order.seller_id)
+        payout_totals_changed([payout.seller_id, order.seller_id])
     return payout
 
 
 def payouts_release(*, order_ids, now: datetime) -> int:
     """Move the payouts of finalized orders from held to be paid (compare-and-set); how many moved."""
-    return Payout.objects.filter(order_id__in=list(order_ids), status=Payout.Status.HELD,
-                                 order__status=Order.Status.FINALIZED).update(status=Payout.Status.TO_PAY,
-                                                                              released_at=now)
+    order_ids = list(order_ids)
+    moved = Payout.objects.filter(order_id__in=order_ids, status=Payout.Status.HELD,
+                                  order__status=Order.Status.FINALIZED).update(status=Payout.Status.TO_PAY,
+                                                                               released_at=now)
+    if moved:
+        payout_totals_changed(Order.objects.filter(pk__in=order_ids).values_list("seller_id", flat=True).distinct())
+    return moved
 
 
 def _open_claim():
@@ -100,13 +108,20 @@ def payout_mark_paid(*, payout_id: int, agent, reference: str, now: datetime) ->
             status=Payout.Status.PAID, paid_at=now, reference=reference.strip()[:80])
         if not changed:
             raise PayoutError(_("Seul un versement « à verser » peut être marqué comme versé."))
-    return Payout.objects.get(pk=payout_id)
+        payout = Payout.objects.get(pk=payout_id)
+        payout_totals_changed([payout.seller_id])
+    return payout
 
 
 def seller_payout_totals(seller_id) -> dict[str, Decimal]:
-    """The seller's totals per payout state, in one query."""
-    totals = Payout.objects.filter(seller_id=seller_id).aggregate(
-        **{status: Sum("amount", filter=Q(status=status), default=Decimal("0.00")) for status in Payout.Status.values},
-        count=Count("pk"),
-    )
+    """The seller's totals per payout state: one query over all their payouts (57,500 for the benchmark's shop,
+    13 to 38 ms in PostgreSQL), so kept in the cache until one of their payouts changes (payout_totals_changed)."""
+    totals = cache.get(totals_key(seller_id))
+    if totals is None:
+        totals = Payout.objects.filter(seller_id=seller_id).aggregate(
+            **{status: Sum("amount", filter=Q(status=status), default=Decimal("0.00"))
+               for status in Payout.Status.values},
+            count=Count("pk"),
+        )
+        cache.set(totals_key(seller_id), totals, settings.PAYOUT_TOTALS_CACHE_SECONDS)
     return totals

@@ -24,11 +24,21 @@ def navbar_parts(context) -> dict[str, str]:
     key = _key(user.pk, get_language())
     parts = cache.get(key)
     if parts is None:
-        values = {"user": user, "seller_profile": context["seller_profile"],
-                  "unread_notifications": context["unread_notifications"]}
+        unread = context["unread_notifications"]
+        unread = unread() if callable(unread) else unread
+        values = {"user": user, "seller_profile": context["seller_profile"], "unread_notifications": unread}
         parts = {name: render_to_string(template, values, request=None) for name, template in TEMPLATES.items()}
+        parts["unread"] = unread  # the bell's count, for cached_unread
         cache.set(key, parts, settings.NAVBAR_CACHE_SECONDS)
-    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 — our own rendered templates
+    # Our own rendered templates.
+    return {name: mark_safe(html) for name, html in parts.items() if name in TEMPLATES}  # noqa: S308
+
+
+def cached_unread(user) -> int | None:
+    """How many notices the user's cached navbar counts as unread; None when it is not cached. It is dropped
+    whenever the user's notices change, so 0 here means there is nothing to mark read (the claim page skips it)."""
+    parts = cache.get(_key(user.pk, get_language()))
+    return None if parts is None else parts.get("unread")
 
 
 def navbar_changed(user_ids) -> None:

@@ -91,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new client object per operation (rakuten_portal/cache.py).
+    CACHES["default"]["BACKEND"] = "rakuten_portal.cache.PortalRedisCache"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -284,8 +287,8 @@ SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] in ("django.core.cache.backends.filebased.FileBasedCache",
                                     "django.core.cache.backends.locmem.LocMemCache"):
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's own Redis backend increments with INCRBY, atomic like django-redis's.
+if CACHES["default"]["BACKEND"] == "rakuten_portal.cache.PortalRedisCache":
+    # Django's own Redis backend (ours only reuses its client) increments with INCRBY, atomic like django-redis's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # --- Password reset throttle ---
@@ -337,6 +340,9 @@ SATISFACTION_DELAY = timedelta(hours=env.float("SATISFACTION_DELAY_HOURS", defau
 SATISFACTION_LINK_MAX_AGE = timedelta(days=env.int("SATISFACTION_LINK_DAYS", default=28))
 # Sellers' and buyers' records: the window, and the thresholds past which agents see a flag.
 RECORD_WINDOW = timedelta(days=env.int("RECORD_WINDOW_DAYS", default=90))
+# How long the seller's own record on the Espace vendeur is reused before it is counted again (seconds; 0: each
+# view counts it). Agents' pages always count it afresh.
+SELLER_RECORD_CACHE_SECONDS = env.int("SELLER_RECORD_CACHE_SECONDS", default=300)
 SELLER_CLAIM_RATE_FLAG = env.float("SELLER_CLAIM_RATE_FLAG", default=0.02)
 SELLER_TAKEOVER_SHARE_FLAG = env.float("SELLER_TAKEOVER_SHARE_FLAG", default=0.30)
 SELLER_FIRST_ANSWER_FLAG = timedelta(hours=env.float("SELLER_FIRST_ANSWER_FLAG_HOURS", default=48.0))
@@ -370,4 +376,8 @@ REFUND_PROVIDER = env.str("REFUND_PROVIDER", default="manual")
 # how long a change that slipped past that could show. Public pages (help centre, contact page and the
 # anonymous contact form) are cached per language until an article or the phone hours change.
 NAVBAR_CACHE_SECONDS = env.int("NAVBAR_CACHE_SECONDS", default=300)
+# A seller's payout totals ("Mes ventes"), dropped whenever one of their payouts changes; this bounds the rest.
+PAYOUT_TOTALS_CACHE_SECONDS = env.int("PAYOUT_TOTALS_CACHE_SECONDS", default=3600)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# The help search's result pages, one per language and query typed: shorter, as anyone can make new ones.
+HELP_SEARCH_CACHE_SECONDS = env.int("HELP_SEARCH_CACHE_SECONDS", default=600)

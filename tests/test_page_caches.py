@@ -101,6 +101,36 @@ def test_an_unpublished_article_leaves_the_cached_index(roles, django_capture_on
     assert reverse("helpdesk:article", args=["colis-non-recu"]) not in get(Client(), index)[0]
 
 
+def test_the_help_search_is_cached_per_query_and_language_and_follows_an_edited_article(
+        roles, django_capture_on_commit_callbacks):
+    search = reverse("helpdesk:search")
+    html, cold = get(Client(), search + "?q=colis")
+    again, warm = get(Client(), search + "?q=colis")
+    assert cold > 0 and warm == 0 and TOKEN.sub("", again) == TOKEN.sub("", html)
+    assert "« colis »" in html and "« Colis »" in get(Client(), search + "?q=Colis")[0]  # as typed
+    assert get(Client(), search + "?q=colis", "en")[1] > 0  # one entry per language
+    assert get(Client(), search + "?q=colis&page=2")[1] > 0  # a parameter the page does not name: not cached
+    assert get(Client(), search + "?q=colis&q=remboursement")[1] > 0
+    staff = Client()
+    staff.force_login(roles["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        article_edit(staff, Article.objects.get(slug="colis-non-recu", language="fr"), "Colis jamais arrivé")
+        article_edit(staff, Article.objects.get(slug="colis-non-recu", language="en"), "Parcel never arrived")
+    for language, query, title in (("fr", "colis", "Colis jamais arrivé"), ("en", "parcel", "Parcel never arrived")):
+        html, queries = get(Client(), f"{search}?q={query}", language)
+        assert title in html and queries > 0
+        cached, queries = get(Client(), f"{search}?q={query}", language)
+        assert queries == 0 and TOKEN.sub("", cached) == TOKEN.sub("", html)  # and cached again, new
+
+
+def test_a_signed_in_visitor_gets_a_fresh_help_search(client, roles):
+    search = reverse("helpdesk:search") + "?q=colis"
+    get(Client(), search)
+    client.force_login(roles["buyer"])
+    html, queries = get(client, search)
+    assert queries > 0 and "Se déconnecter" in html
+
+
 # --- The navbar -------------------------------------------------------------------------------------------------
 
 def bell(html):
@@ -146,3 +176,23 @@ def test_the_csrf_tokens_stay_outside_the_cached_navbar(client, roles):
     get(client, reverse("home"))
     html, _ = get(client, reverse("home"))
     assert html.count('name="csrfmiddlewaretoken"') == 2  # the language switch and the logout form, fresh
+
+
+def test_a_claim_page_marks_its_notices_read_and_skips_the_update_when_the_navbar_counts_none(
+        client, roles, django_capture_on_commit_callbacks):
+    from tests.factories import make_claim
+
+    buyer = roles["buyer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(order=roles["order"])
+    client.force_login(buyer)
+    url = reverse("claims:detail", args=[claim.pk])
+    get(client, url)
+    _, none_unread = get(client, url)  # the navbar cached with 0 unread: no UPDATE of the notices
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[buyer], kind=Notification.Kind.MESSAGE, now=timezone.now(), claim=claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        html, one_unread = get(client, url)
+    assert one_unread > none_unread
+    assert not Notification.objects.filter(recipient=buyer, claim=claim, read_at__isnull=True).exists()
+    assert bell(get(client, reverse("home"))[0]) == 0

@@ -151,3 +151,26 @@ def test_the_record_does_not_grow_in_queries_with_rows():
     with CaptureQueriesContext(connection) as many:
         records.seller_record(seller_id=seller.pk, now=NOW)
     assert len(many) == len(one)
+
+
+def test_the_sellers_own_record_is_counted_once_per_cache_lifetime_and_worded_in_the_readers_language(settings):
+    from django.utils import translation
+
+    seller = SellerFactory()
+    orders = orders_for(seller, 2)
+    claim_on(orders[0], answer_after=timedelta(hours=60))  # past the 48 h flag
+    fresh = records.seller_record(seller_id=seller.pk, now=NOW)
+    with translation.override("fr"):
+        first = records.seller_own_record(seller_id=seller.pk, now=NOW)
+    claim_on(orders[1], answer_after=timedelta(hours=1))
+    with translation.override("en"), CaptureQueriesContext(connection) as queries:
+        again = records.seller_own_record(seller_id=seller.pk, now=NOW)
+    assert len(queries) == 0 and first == fresh
+    assert (again.orders, again.claims, again.median_first_answer) == (2, 1, timedelta(hours=60))
+    assert first.flags and again.flags and first.flags != again.flags  # the same flag, in French then English
+    settings.SELLER_RECORD_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()
+    assert records.seller_own_record(seller_id=seller.pk, now=NOW).claims == 2
+    assert cache.get(f"seller-record:{seller.pk}") is None  # 0: nothing kept, each view counts it

@@ -106,6 +106,41 @@ def test_totals_per_state():
     assert (totals["held"], totals["to_pay"], totals["paid"]) == (Decimal("6.00"), Decimal("20.00"), Decimal("0.00"))
 
 
+@pytest.mark.django_db
+def test_the_cached_totals_follow_every_change_of_the_sellers_payouts(django_capture_on_commit_callbacks):
+    from orders.payouts import payout_mark_paid, payout_sync, payouts_release
+    from tests.factories import AgentFactory
+
+    seller = SellerFactory()
+
+    def totals():
+        with CaptureQueriesContext(connection) as queries:
+            found = seller_payout_totals(seller.pk)
+        return (found["held"], found["to_pay"], found["paid"], found["count"]), len(queries)
+
+    def changed(act):
+        with django_capture_on_commit_callbacks(execute=True):
+            return act()
+
+    first = changed(lambda: order_at(seller=seller, price=Decimal("10.00")))
+    assert totals() == ((Decimal("10.00"), 0, 0, 1), 1)
+    assert totals() == ((Decimal("10.00"), 0, 0, 1), 0)  # cached
+    second = changed(lambda: order_at(seller=seller, price=Decimal("20.00")))  # a new order: a new payout
+    assert totals()[0] == (Decimal("30.00"), 0, 0, 2)
+    changed(lambda: payments.refund_create(order=first, amount=Decimal("4.00"), destination="wallet", now=PURCHASED))
+    assert totals()[0] == (Decimal("26.00"), 0, 0, 2)
+    Order.objects.filter(pk=second.pk).update(status=Order.Status.FINALIZED)
+    changed(lambda: payouts_release(order_ids=[second.pk], now=CLOSES))
+    assert totals()[0] == (Decimal("6.00"), Decimal("20.00"), 0, 2)
+    changed(lambda: payout_mark_paid(payout_id=payout(second).pk, agent=AgentFactory(), reference="VIR-1",
+                                     now=CLOSES))
+    assert totals()[0] == (Decimal("6.00"), 0, Decimal("20.00"), 2)
+    Order.objects.filter(pk=first.pk).update(total=Decimal("8.00"))  # an agent's edit in the admin, then its sync
+    first.refresh_from_db()
+    changed(lambda: payout_sync(order=first))
+    assert totals()[0] == (Decimal("4.00"), 0, Decimal("20.00"), 2)  # the remainder after the 4.00 refund
+
+
 # --- pages -------------------------------------------------------------------------------------------------------
 
 def test_all_ok_button_finalizes_for_the_buyer(client, roles):
