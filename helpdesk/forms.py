@@ -4,7 +4,7 @@ import json
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.photos import MultipleImageField, process_uploads
@@ -15,6 +15,12 @@ from . import canned
 from .models import CannedReply, ContactRequest
 from .selectors import canned_replies, recent_orders_for_contact
 from .widgets import CannedReplyTextarea
+
+
+def order_label(order) -> str:
+    """How a buyer picks one of their orders (contact form, chat): number, shop, and the day bought, Paris time."""
+    bought = formats.date_format(timezone.localtime(order.purchased_at), "SHORT_DATE_FORMAT")
+    return f"{order.number} — {order.seller.display_name} — {bought}"
 
 ATTACHMENTS_HELP = _("Facultatif : photos JPEG, PNG ou WebP, ou PDF, 10 Mo au plus chacun, 10 fichiers au plus.")
 KEEP_FIELDS = _("Le reste du formulaire est conservé : sélectionnez de nouveau les fichiers à joindre.")
@@ -65,9 +71,7 @@ class ContactForm(AttachmentsMixin, forms.Form):
             self.orders = {order.number: order for order in recent_orders_for_contact(user)}
             order_field = self.fields["order"]
             order_field.choices = [("", _("Aucune commande en particulier"))] + [
-                (number, f"{number} — {order.seller.display_name} — "
-                         f"{formats.date_format(order.purchased_at, 'SHORT_DATE_FORMAT')}")
-                for number, order in self.orders.items()
+                (number, order_label(order)) for number, order in self.orders.items()
             ]
             order_field.help_text = _("Vos 50 dernières commandes ; le vendeur est complété automatiquement.")
             order_field.widget.attrs["data-sellers"] = json.dumps(

@@ -8,12 +8,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from claims.models import Claim
 from claims.selectors import claims_visible_to
+from helpdesk.forms import order_label
 from helpdesk.models import ContactRequest
 from helpdesk.selectors import recent_orders_for_contact
 from orders.models import Order
@@ -37,9 +38,7 @@ def topics() -> list[dict]:
 def _orders_of(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    return [{"id": order.pk, "number": order.number,
-             "label": f"{order.number} — {order.seller.display_name} — "
-                      f"{formats.date_format(timezone.localtime(order.purchased_at), 'SHORT_DATE_FORMAT')}"}
+    return [{"id": order.pk, "number": order.number, "label": order_label(order)}
             for order in recent_orders_for_contact(user)]
 
 

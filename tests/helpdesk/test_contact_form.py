@@ -1,5 +1,7 @@
 """The contact form: anonymous and logged-in requests, references, acknowledgements, bad input, abuse."""
 import re
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.core import mail
@@ -99,6 +101,15 @@ def test_order_choice_is_limited_to_the_50_latest(client, roles):
     offered = [value for value, _label in form.fields["order"].choices if value]
     assert [str(value) for value in offered] == [order.number for order in latest]
     assert form.fields["order"].choices[0][0] == ""  # "no order in particular" first
+
+
+def test_an_order_is_offered_with_the_day_it_was_bought_in_paris(client, roles):
+    """Bought at 23:30 UTC on 31 December 2026: 1 January 2027 in Paris, in the contact form and in the chat."""
+    bought = datetime(2026, 12, 31, 23, 30, tzinfo=dt_timezone.utc)
+    order = make_order(buyer=roles["buyer"], seller=roles["seller_profile"], days_ago=0, now=bought)
+    client.force_login(roles["buyer"])
+    labels = dict(client.get(URL).context["form"].fields["order"].choices)
+    assert labels[order.number] == f"{order.number} — {roles['seller_profile'].display_name} — 01/01/2027"
 
 
 def test_photo_and_pdf_are_stored_privately(client, roles, django_capture_on_commit_callbacks):
