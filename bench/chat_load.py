@@ -111,7 +111,14 @@ def rss_kib(pid: int) -> int:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) // 1024
 
 
-def start_server(port: int, index: int = 0):
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def start_server(port: int, index: int = 0, profile: str = ""):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rakuten_portal.settings", "DJANGO_DEBUG": "0",
            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
@@ -119,8 +126,12 @@ def start_server(port: int, index: int = 0):
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
            "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000")}
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "rakuten_portal.asgi:application"], cwd=ROOT, env=env,
+    daphne = ["-b", "127.0.0.1", "-p", str(port), "rakuten_portal.asgi:application"]
+    if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
+        command = [sys.executable, str(ROOT / "bench" / "chat_server_profile.py"), f"{profile}.{index}.json", "--", *daphne]
+    else:
+        command = [sys.executable, "-m", "daphne", *daphne]
+    server = subprocess.Popen(command, cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -294,7 +305,8 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
               for n, cookie in enumerate(agent_cookies)]
     await asyncio.wait_for(ready.wait(), timeout=60)
     await asyncio.sleep(1)
-    memory = {"before": sum(rss_kib(pid) for pid in server_pids)}
+    memory = {"before": sum(rss_kib(pid) for pid in server_pids),
+              "cpu_before": sum(cpu_seconds(pid) for pid in server_pids)}
     peak = memory["before"]
 
     async def watch():
@@ -313,6 +325,7 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
     await asyncio.sleep(5)
     memory["peak"] = peak
     memory["after"] = sum(rss_kib(pid) for pid in server_pids)
+    memory["cpu"] = sum(cpu_seconds(pid) for pid in server_pids) - memory["cpu_before"]
     stop.set()
     await asyncio.gather(*agents, watcher, return_exceptions=True)
     return stats, memory, elapsed
@@ -331,6 +344,7 @@ def main():
     parser.add_argument("--pause", type=float, default=0.5, help="seconds a visitor waits between messages")
     parser.add_argument("--servers", type=int, default=1, help="daphne processes, all on the Redis layer")
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
+    parser.add_argument("--profile", help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
     if args.agents * CAPACITY < args.visitors:
@@ -346,7 +360,7 @@ def main():
 
     connections.close_all()
     ports = [free_port() for _ in range(args.servers)]
-    servers = [start_server(port, index) for index, port in enumerate(ports)]
+    servers = [start_server(port, index, args.profile or "") for index, port in enumerate(ports)]
     try:
         stats, memory, elapsed = asyncio.run(load(ports, agent_cookies, visitor_cookies, args.messages, args.pause,
                                                   args.spread, [server.pid for server in servers]))
@@ -383,6 +397,8 @@ def main():
         f"  messages stored       {stored:8d}   (database rows; conversations closed: {closed})",
         f"  error frames          {len(stats.errors):8d}   {dict(kinds)}",
         f"  handshakes retried    {HANDSHAKE_RETRIES[0]:8d}   (the server dropped the handshake while busy)",
+        f"  server CPU            {memory['cpu']:8.1f} s    ({memory['cpu'] * 1000 / max(stored, 1):.2f} ms per stored message, "
+        f"everything included: starts, takes, ends, queue news)",
         f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor)",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",
         f"  server memory after   {memory['after'] / 1024:8.1f} MiB   (every visitor gone, agents still connected)",
