@@ -124,7 +124,8 @@ def start_server(port: int, index: int = 0, profile: str = ""):
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
            "CHAT_HOURS": "mon-sun 00:00-24:00", "CHAT_CLOSED_ON_HOLIDAYS": "0", "CHAT_QUEUE_MAX": "100000",
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-           "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000")}
+           "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000"),
+           "CHAT_LAYER_BACKEND": LAYERS[LAYER[0]]}
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
     daphne = ["-b", "127.0.0.1", "-p", str(port), "rakuten_portal.asgi:application"]
     if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
@@ -163,6 +164,8 @@ class Stats:
 
 
 HANDSHAKE_RETRIES = [0]
+LAYERS = {"pubsub": "helpdesk.chat.layers.ChatPubSubChannelLayer", "core": "channels_redis.core.RedisChannelLayer"}
+LAYER = ["pubsub"]
 
 
 async def open_socket(url: str, cookie: str):
@@ -344,9 +347,12 @@ def main():
     parser.add_argument("--pause", type=float, default=0.5, help="seconds a visitor waits between messages")
     parser.add_argument("--servers", type=int, default=1, help="daphne processes, all on the Redis layer")
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
+    parser.add_argument("--layer", choices=sorted(LAYERS), default="pubsub",
+                        help="the Redis channel layer: Pub/Sub (the settings' default) or channels-redis's core layer")
     parser.add_argument("--profile", help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
+    LAYER[0] = args.layer
     if args.agents * CAPACITY < args.visitors:
         raise SystemExit(f"{args.agents} agents × {CAPACITY} seats cannot take {args.visitors} visitors at once")
 
@@ -385,7 +391,7 @@ def main():
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages sent), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']}, "
+        f"each answered ({len(stats.sent)} messages sent), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
         f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",

@@ -57,17 +57,71 @@ def _dump(profile: cProfile.Profile):
                    "statements": statements.most_common()}, out, indent=1)
 
 
+# --- sampling (CHAT_PROFILE_SAMPLE=1): where the CPU goes, every thread, without cProfile's overhead ---
+# SIGPROF fires every millisecond of process CPU; the handler looks at every thread's stack and counts the
+# ones that are running (not waiting in epoll, a lock, a queue or a socket read).
+_IDLE = {"poll", "select", "wait", "acquire", "get", "_worker", "recv", "recv_into", "sleep", "_wait_for_tstate_lock"}
+samples: collections.Counter = collections.Counter()
+inclusive: collections.Counter = collections.Counter()
+_taken = [0]
+
+
+def _where(code) -> str:
+    name = code.co_filename.split("site-packages/")[-1].replace("/work/wt/chat/", "").split("python3.12/")[-1]
+    return f"{name}:{code.co_name}"
+
+
+def _sample(signum, frame):
+    _taken[0] += 1
+    for thread_frame in sys._current_frames().values():
+        code = thread_frame.f_code
+        if (code.co_name in _IDLE and code.co_filename.startswith("/root/.pyenv")) or (
+                code.co_name == "wait" and "psycopg" in code.co_filename):  # waiting for PostgreSQL
+            continue
+        stack, seen = [], set()
+        f = thread_frame
+        while f is not None and len(stack) < 60:
+            stack.append(_where(f.f_code))
+            f = f.f_back
+        samples[stack[0]] += 1
+        for entry in stack:
+            if entry not in seen:
+                seen.add(entry)
+                inclusive[entry] += 1
+
+
+def _dump_samples():
+    with open(OUT.removesuffix(".json") + ".samples.txt", "w") as out:
+        out.write(f"{_taken[0]} samples (1 ms of process CPU each)\n\n-- self --\n")
+        for entry, count in samples.most_common(60):
+            out.write(f"{count:7d} {entry}\n")
+        out.write("\n-- inclusive --\n")
+        for entry, count in inclusive.most_common(150):
+            out.write(f"{count:7d} {entry}\n")
+
+
 def main():
+    import os
+    import signal
+
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_on_connection)
     from daphne.cli import CommandLineInterface
 
+    sampling = os.environ.get("CHAT_PROFILE_SAMPLE") == "1"
     profile = cProfile.Profile()
-    profile.enable()
+    if sampling:
+        signal.signal(signal.SIGPROF, _sample)
+        signal.setitimer(signal.ITIMER_PROF, 0.001, 0.001)
+    else:
+        profile.enable()
     try:
         CommandLineInterface().run(DAPHNE_ARGS)
     finally:
+        if sampling:
+            signal.setitimer(signal.ITIMER_PROF, 0, 0)
+            _dump_samples()
         _dump(profile)
 
 

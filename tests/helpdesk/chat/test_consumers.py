@@ -8,6 +8,7 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 from django.utils import timezone
@@ -25,7 +26,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 def redis_layer(url, prefix="asgi"):
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+    """The Redis layer the settings choose (CHAT_LAYER_BACKEND: Pub/Sub by default, or the core layer)."""
+    return {"default": {"BACKEND": django_settings.CHAT_LAYER_BACKEND, "CONFIG": {
         "hosts": [{"address": url, "socket_connect_timeout": 1, "socket_timeout": 15}], "prefix": prefix}}}
 
 
