@@ -40,7 +40,8 @@ os.environ.setdefault("CACHE_URL", "locmemcache://")
 CAPACITY = 10
 HEARTBEAT_SECONDS = 30
 SERVER_LOG = "/tmp/chat_load_daphne.log"
-DELIVERY_DEADLINE = 60.0  # a visitor waits this long for the answer before writing again
+DELIVERY_DEADLINE = 60.0
+SHARE_AFTER = 2.0  # seconds a visitor waits before every agent may take them  # a visitor waits this long for the answer before writing again
 
 
 def setup_django():
@@ -152,6 +153,13 @@ class Stats:
         self.delivered: dict[str, float] = {}  # client_id → first receipt by the other side
         self.duplicates = 0
         self.errors: list[str] = []
+        self.late_answers = 0  # a visitor gave up waiting (DELIVERY_DEADLINE) and wrote the next message
+        self.takes = 0
+        self.takes_refused = 0  # two agents (or twenty) asked for the same waiting visitor
+
+    def reset(self):
+        """Forget the warm-up (the agents keep this object)."""
+        self.__init__()
 
     def received(self, frame: dict, seen: set):
         if frame["id"] in seen:
@@ -188,7 +196,8 @@ async def _connect(url: str, cookie: str):
                                     max_size=2 ** 20, open_timeout=60, ping_interval=None)
 
 
-async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: asyncio.Event, counter: list):
+async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: asyncio.Event, counter: list,
+                    index: int = 0, team: int = 1):
     socket_ = await open_socket(url, cookie)
     await socket_.send(json.dumps({"type": "presence", "status": "available"}))
     seen: dict[int, set] = {}
@@ -200,13 +209,19 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
     pending: set[int] = set()
 
     async def take_from(frame):
-        # Like an agent at the console: take the oldest waiting conversation not already asked for,
-        # one at a time while seats are free (another agent may win it: `take_refused`).
+        # Like an agent at the console: take the oldest waiting conversation not already asked for, one at a
+        # time while seats are free (another agent may win it: `take_refused`). The agents share the list as
+        # a team does (agent n first answers the visitors whose id falls to n, anyone answers a visitor
+        # waiting over SHARE_AFTER s): twenty agents asking for every visitor at once would measure a
+        # stampede of refused takes (7,000 for 200 visitors), not the chat. The race itself is tested in
+        # tests/helpdesk/chat/test_consumers.py (two agents, one winner).
         if pending or len(mine) >= CAPACITY:
             return
         for row in frame["waiting"]:
-            if row["id"] not in refused:
+            waited = row["waited_seconds"] + time.monotonic() - frame.get("received", time.monotonic())
+            if row["id"] not in refused and (row["id"] % team == index or waited > SHARE_AFTER):
                 pending.add(row["id"])
+                stats.takes += 1
                 await socket_.send(json.dumps({"type": "take", "conversation": row["id"]}))
                 return
 
@@ -228,6 +243,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
             frame = json.loads(raw)
             kind = frame["type"]
             if kind == "queue" and "waiting" in frame:
+                frame["received"] = time.monotonic()
                 last_queue = frame
                 await take_from(frame)
             elif kind == "taken":
@@ -235,6 +251,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
                 pending.discard(frame["conversation"]["id"])
                 await take_from(last_queue)
             elif kind == "take_refused":
+                stats.takes_refused += 1
                 pending.discard(frame["conversation"])
                 refused.add(frame["conversation"])
                 await take_from(last_queue)
@@ -259,7 +276,12 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
     seen: set = set()
     await socket_.send(json.dumps({"type": "start", "topic": "tracking", "name": f"Visiteur {n}",
                                    "email": f"v{n}@bench.example"}))
-    replies = asyncio.Queue()
+    # The answer to each message is awaited by its text ("re: …"): an `assigned` frame that comes twice
+    # (the broadcast, and the state read again after joining) or a late answer must not stand for the next
+    # one. (Before this, a second `assigned` shifted every wait by one message: the visitor ended the chat
+    # before its last answer came, which was then counted lost or refused — runs A and B.)
+    assigned = asyncio.Event()
+    answers: dict[str, asyncio.Event] = {}
     kinds = []
 
     async def reader():
@@ -268,28 +290,29 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
             kinds.append(frame["type"])
             if frame["type"] == "message" and frame["author"] == "agent":
                 stats.received(frame, seen)
-                await replies.put(frame)
+                answers.setdefault(frame["text"], asyncio.Event()).set()
             elif frame["type"] == "assigned" and frame.get("agent_name"):
-                await replies.put(frame)
+                assigned.set()
             elif frame["type"] == "error":
                 stats.errors.append(f"visitor: {frame['code']} {frame['message']}")
 
     reading = asyncio.create_task(reader())
     try:
         try:
-            await asyncio.wait_for(replies.get(), timeout=120)  # assigned
+            await asyncio.wait_for(assigned.wait(), timeout=120)
         except asyncio.TimeoutError:
             stats.errors.append(f"visitor {n}: never assigned (frames {kinds})")
             return
         for index in range(messages):
             client_id = str(uuid.uuid4())
+            text = f"message {index} du visiteur {n}"
+            answer = answers.setdefault(f"re: {text}", asyncio.Event())
             stats.sent[client_id] = time.perf_counter()
-            await socket_.send(json.dumps({"type": "message", "text": f"message {index} du visiteur {n}",
-                                           "client_id": client_id}))
+            await socket_.send(json.dumps({"type": "message", "text": text, "client_id": client_id}))
             try:
-                await asyncio.wait_for(replies.get(), timeout=DELIVERY_DEADLINE)
+                await asyncio.wait_for(answer.wait(), timeout=DELIVERY_DEADLINE)
             except asyncio.TimeoutError:
-                pass  # counted as lost
+                stats.late_answers += 1  # counted lost unless it arrives before the visitor leaves
             await asyncio.sleep(pause)
         await socket_.send(json.dumps({"type": "end"}))
         await asyncio.sleep(0.5)
@@ -298,17 +321,24 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
         await socket_.close()
 
 
-async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids):
+async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids, rounds=1, warmup=0):
     bases = [f"ws://127.0.0.1:{port}" for port in ports]  # sockets spread over the processes, round robin
     stats = Stats()
     stop, ready = asyncio.Event(), asyncio.Event()
     counter = [0, len(agent_cookies)]
     agents = [asyncio.create_task(run_agent(f"{bases[n % len(bases)]}/ws/chat/agent/", cookie, stats, stop, ready,
-                                            counter))
+                                            counter, n, len(agent_cookies)))
               for n, cookie in enumerate(agent_cookies)]
     await asyncio.wait_for(ready.wait(), timeout=60)
     await asyncio.sleep(1)
-    memory = {"before": sum(rss_kib(pid) for pid in server_pids),
+    cold = sum(rss_kib(pid) for pid in server_pids)
+    if warmup:
+        # A few conversations first (not counted): the server loads the code of a chat's whole life once.
+        await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, 2, Stats(), pause, 0)
+                               for n, cookie in enumerate(visitor_cookies[:warmup])))
+        await asyncio.sleep(5)
+        stats.reset()
+    memory = {"cold": cold, "before": sum(rss_kib(pid) for pid in server_pids),
               "cpu_before": sum(cpu_seconds(pid) for pid in server_pids)}
     peak = memory["before"]
 
@@ -320,14 +350,24 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
 
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
-    # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant.
-    await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, messages, stats, pause,
-                                       spread * n / len(visitor_cookies))
-                           for n, cookie in enumerate(visitor_cookies)))
-    elapsed = time.perf_counter() - started
-    await asyncio.sleep(5)
+    memory["rounds"] = []
+    for _round in range(rounds):
+        # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant;
+        # a further round brings the same visitors back on the same servers (their earlier chats closed).
+        await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, messages, stats, pause,
+                                           spread * n / len(visitor_cookies))
+                               for n, cookie in enumerate(visitor_cookies)))
+        await asyncio.sleep(5)
+        memory["rounds"].append(sum(rss_kib(pid) for pid in server_pids))
+        if os.environ.get("CHAT_PROFILE_MODE") == "memory":
+            import signal
+
+            for pid in server_pids:  # bench/chat_server_profile.py: gc.collect(), malloc_trim(0), RSS each time
+                os.kill(pid, signal.SIGUSR2)
+            await asyncio.sleep(2)
+    elapsed = time.perf_counter() - started - 5 * rounds
     memory["peak"] = peak
-    memory["after"] = sum(rss_kib(pid) for pid in server_pids)
+    memory["after"] = memory["rounds"][-1]
     memory["cpu"] = sum(cpu_seconds(pid) for pid in server_pids) - memory["cpu_before"]
     stop.set()
     await asyncio.gather(*agents, watcher, return_exceptions=True)
@@ -350,6 +390,10 @@ def main():
     parser.add_argument("--layer", choices=sorted(LAYERS), default="pubsub",
                         help="the Redis channel layer: Pub/Sub (the settings' default) or channels-redis's core layer")
     parser.add_argument("--profile", help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="bring the visitors back this many times on the same servers (memory after each)")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="visitors who chat once (not counted) before the memory 'before' is read")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
     LAYER[0] = args.layer
@@ -369,7 +413,7 @@ def main():
     servers = [start_server(port, index, args.profile or "") for index, port in enumerate(ports)]
     try:
         stats, memory, elapsed = asyncio.run(load(ports, agent_cookies, visitor_cookies, args.messages, args.pause,
-                                                  args.spread, [server.pid for server in servers]))
+                                                  args.spread, [server.pid for server in servers], args.rounds, args.warmup))
     finally:
         for server in servers:
             server.terminate()
@@ -391,7 +435,7 @@ def main():
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages sent), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
+        f"each answered ({len(stats.sent)} messages sent{f', {args.rounds} rounds' if args.rounds > 1 else ''}), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
         f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
@@ -403,11 +447,18 @@ def main():
         f"  messages stored       {stored:8d}   (database rows; conversations closed: {closed})",
         f"  error frames          {len(stats.errors):8d}   {dict(kinds)}",
         f"  handshakes retried    {HANDSHAKE_RETRIES[0]:8d}   (the server dropped the handshake while busy)",
+        f"  answers waited > {DELIVERY_DEADLINE:g} s {stats.late_answers:5d}",
+        f"  takes                 {stats.takes:8d}   ({stats.takes_refused} refused: another agent had taken it)",
         f"  server CPU            {memory['cpu']:8.1f} s    ({memory['cpu'] * 1000 / max(stored, 1):.2f} ms per stored message, "
         f"everything included: starts, takes, ends, queue news)",
-        f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor)",
+        *([f"  server memory cold    {memory['cold'] / 1024:8.1f} MiB   (agents connected, no chat yet)"]
+          if args.warmup else []),
+        f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor"
+        f"{f', after {args.warmup} warm-up chats' if args.warmup else ''})",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",
         f"  server memory after   {memory['after'] / 1024:8.1f} MiB   (every visitor gone, agents still connected)",
+        *([f"  memory after each round {', '.join(f'{kib / 1024:.1f}' for kib in memory['rounds'])} MiB"]
+          if len(memory["rounds"]) > 1 else []),
     ]
     print("\n".join(lines))
     if args.write:

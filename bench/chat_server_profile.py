@@ -100,6 +100,26 @@ def _dump_samples():
             out.write(f"{count:7d} {entry}\n")
 
 
+def _memory_probe(signum, frame):
+    """SIGUSR2 (CHAT_PROFILE_MODE=memory): is the memory still held by objects, or freed and kept by malloc?"""
+    import ctypes
+    import gc
+
+    def rss():
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * 4096 / 2 ** 20
+
+    lines = [f"rss {rss():.1f} MiB", f"objects {len(gc.get_objects())}"]
+    collected = gc.collect()
+    lines += [f"gc.collect() freed {collected} objects: rss {rss():.1f} MiB, objects {len(gc.get_objects())}"]
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    lines += [f"malloc_trim(0): rss {rss():.1f} MiB"]
+    counts = collections.Counter(type(o).__name__ for o in gc.get_objects())
+    lines += ["most common objects: " + ", ".join(f"{name} {n}" for name, n in counts.most_common(12))]
+    with open(OUT.removesuffix(".json") + ".memory.txt", "a") as out:
+        out.write("\n".join(lines) + "\n\n")
+
+
 def main():
     import os
     import signal
@@ -110,8 +130,11 @@ def main():
     from daphne.cli import CommandLineInterface
 
     sampling = os.environ.get("CHAT_PROFILE_SAMPLE") == "1"
+    memory = os.environ.get("CHAT_PROFILE_MODE") == "memory"
     profile = cProfile.Profile()
-    if sampling:
+    if memory:
+        signal.signal(signal.SIGUSR2, _memory_probe)
+    elif sampling:
         signal.signal(signal.SIGPROF, _sample)
         signal.setitimer(signal.ITIMER_PROF, 0.001, 0.001)
     else:

@@ -256,6 +256,10 @@ def _seat_free(agent, now: datetime) -> bool:
 
 def conversation_take(*, conversation_id: int, agent, now: datetime) -> Conversation:
     """The agent takes a waiting conversation; exactly one of two agents at the same instant gets it."""
+    if not Conversation.objects.filter(pk=conversation_id, state=State.WAITING).exists():
+        # Already taken (or closed): said in one read, before any lock. The compare-and-set below
+        # still decides between two agents who both saw it waiting.
+        raise ChatError("take_refused", _("Un autre conseiller a déjà pris cette conversation."))
     with transaction.atomic():
         # One agent's takes one after the other, so that two at once cannot pass their capacity.
         AgentPresence.objects.select_for_update().filter(agent=agent).first()
