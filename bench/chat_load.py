@@ -366,6 +366,7 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
                 os.kill(pid, signal.SIGUSR2)
             await asyncio.sleep(2)
     elapsed = time.perf_counter() - started - 5 * rounds
+    memory["started"] = started
     memory["peak"] = peak
     memory["after"] = memory["rounds"][-1]
     memory["cpu"] = sum(cpu_seconds(pid) for pid in server_pids) - memory["cpu_before"]
@@ -422,6 +423,10 @@ def main():
     from helpdesk.chat.models import ChatMessage, Conversation
 
     latencies = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered]
+    # While visitors still arrive (each start costs the server a few dozen queries) and once all are in.
+    arrived = memory["started"] + args.spread + 1
+    steady = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered if stats.sent[c] > arrived]
+    arriving = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered if stats.sent[c] <= arrived]
     stored_ids = {str(c) for c in ChatMessage.objects.values_list("client_id", flat=True)}
     stored = len(stored_ids)
     # Lost: stored by the server (so accepted) and never delivered to the other side. A message the
@@ -441,6 +446,11 @@ def main():
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
         f"  delivery latency p99  {percentile(latencies, 0.99) if latencies else float('nan'):8.1f} ms",
         f"  delivery latency max  {max(latencies) if latencies else float('nan'):8.1f} ms",
+        f"  p50/p99 while arriving {statistics.median(arriving) if arriving else float('nan'):7.1f} / "
+        f"{percentile(arriving, 0.99) if arriving else float('nan'):.1f} ms   ({len(arriving)} messages sent in the "
+        f"first {args.spread + 1:g} s, visitors still arriving)",
+        f"  p50/p99 all arrived   {statistics.median(steady) if steady else float('nan'):8.1f} / "
+        f"{percentile(steady, 0.99) if steady else float('nan'):.1f} ms   ({len(steady)} messages sent after)",
         f"  messages lost         {lost:8d}",
         f"  messages duplicated   {stats.duplicates:8d}",
         f"  messages refused      {refused:8d}   (the server said why, e.g. the conversation had ended)",

@@ -137,8 +137,7 @@ class VisitorConsumer(ChatConsumer):
         # Accept first: the handshake must not wait for the database (daphne drops it after 5 s).
         await self.accept()
         session = self.scope.get("session")
-        self.session_key, conversation = await self.call(
-            self.visitor_of, session=session, session_key=session.session_key if session is not None else None)
+        self.session_key, conversation = await self.call(self.visitor_of, session=session)
         try:
             if conversation is not None:
                 await self.attach(conversation)
@@ -152,10 +151,13 @@ class VisitorConsumer(ChatConsumer):
         if conversation is not None:
             await self.send_json(await self.call(frames.joined, conversation=conversation))
 
-    def visitor_of(self, *, session, session_key):
-        """The session (None if the state endpoint never made it) and its open conversation, in one thread hop."""
-        if session_key and not session.exists(session_key):
-            session_key = None
+    def visitor_of(self, *, session):
+        """The session's key (None if the state endpoint never made it) and its open conversation, in one hop."""
+        session_key = None
+        if session is not None:
+            # Loaded (already, by the auth middleware): Django forgets a key the store does not have.
+            session.get("chat")
+            session_key = session.session_key
         return session_key, open_conversation_of(user=self.user, session_key=session_key)
 
     async def disconnect(self, code):
@@ -230,16 +232,28 @@ class VisitorConsumer(ChatConsumer):
         )
         await self.attach(conversation)
         # Read again once in the group: an agent may have taken it in between, and that news went to a
-        # group this socket had not joined yet.
-        conversation = await self.call(Conversation.objects.select_related("agent").get, pk=conversation.pk)
+        # group this socket had not joined yet. The frames that follow a start come from that one thread hop.
+        conversation, sent = await self.call(self.started, conversation_id=conversation.pk)
         self.conversation = conversation
         if not conversation.is_waiting:
             await self.leave_queue()
-        await self.send_json(await self.call(frames.joined, conversation=conversation))
-        await self.replay(conversation.pk, 0)
-        await self.send_json(await self.state_frame(conversation))
+        for frame in sent:
+            await self.send_json(frame)
         if created:
             await broadcast.queue_changed()
+
+    def started(self, *, conversation_id: int):
+        """After a start: `joined`, every message stored, then the state (`queue` or `assigned`)."""
+        conversation = Conversation.objects.select_related("agent").get(pk=conversation_id)
+        messages = domain.messages_after(conversation=conversation, after=0)
+        if conversation.is_waiting:
+            state = frames.visitor_queue(conversation, now=timezone.now())
+            self.place = (state["position"], state["estimated_wait_seconds"])
+        elif conversation.is_active:
+            state = frames.assigned(conversation)
+        else:
+            state = frames.closed(conversation)
+        return conversation, [frames.joined(conversation), *map(frames.message, messages), state]
 
     async def on_chat_error(self, exc: ChatError, content: dict):
         await self.send_error(exc.code, exc.message)
@@ -384,10 +398,10 @@ class AgentConsumer(ChatConsumer):
         except LayerDown:
             pass
 
-    async def follow(self, conversation: Conversation):
+    async def follow(self, conversation: Conversation, taken: dict | None = None):
         self.conversations.add(conversation.pk)
         await self.join(broadcast.conversation_group(conversation.pk))
-        await self.send_json(await self.call(frames.taken, conversation=conversation))
+        await self.send_json(taken or await self.call(frames.taken, conversation=conversation))
 
     async def mine(self, content) -> Conversation:
         try:
@@ -427,14 +441,17 @@ class AgentConsumer(ChatConsumer):
             conversation_id = int(content.get("conversation"))
         except (TypeError, ValueError):
             raise ChatError("invalid", await self.call(lambda: _("Conversation inconnue."))) from None
-        conversation = await self.call(domain.conversation_take, conversation_id=conversation_id, agent=self.user,
-                                       now=timezone.now())
+        conversation, taken, assigned = await self.call(self.take, conversation_id=conversation_id)
         # This socket joins the conversation's group before the visitor hears of it; other tabs follow.
-        await self.follow(conversation)
+        await self.follow(conversation, taken)
         await broadcast.to_agent(self.user.pk, {"type": "chat.join", "conversation": conversation.pk})
-        await broadcast.to_conversation(conversation.pk, await self.call(frames.assigned, conversation=conversation),
-                                        audience="visitor")
+        await broadcast.to_conversation(conversation.pk, assigned, audience="visitor")
         await broadcast.queue_changed()
+
+    def take(self, *, conversation_id: int):
+        """The take and the two frames it sends, in one thread hop."""
+        conversation = domain.conversation_take(conversation_id=conversation_id, agent=self.user, now=timezone.now())
+        return conversation, frames.taken(conversation), frames.assigned(conversation)
 
     async def on_chat_error(self, exc: ChatError, content: dict):
         if exc.code == "take_refused":

@@ -282,9 +282,10 @@ async def test_a_foreign_origin_is_refused(layer):
     assert not connected
 
 
-async def test_an_anonymous_socket_without_the_state_endpoints_session_cannot_start(layer):
+@pytest.mark.parametrize("cookie", [None, "madeup0session0key0nobody0has00"])
+async def test_an_anonymous_socket_without_the_state_endpoints_session_cannot_start(layer, cookie):
     await agent_socket("agent-anna", "Anna")
-    communicator, connected, _code = await connect(cookie=None)
+    communicator, connected, _code = await connect(cookie=cookie)
     assert connected
     await communicator.send_json_to({"type": "start", "topic": "other", "name": "Zoé", "email": "zoe@example.com"})
     assert (await until(communicator, "error"))["code"] == "not_allowed"
