@@ -350,6 +350,7 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
 
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
+    client_cpu = time.process_time()
     memory["rounds"] = []
     for _round in range(rounds):
         # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant;
@@ -367,6 +368,7 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
             await asyncio.sleep(2)
     elapsed = time.perf_counter() - started - 5 * rounds
     memory["started"] = started
+    memory["client_cpu"] = time.process_time() - client_cpu
     memory["peak"] = peak
     memory["after"] = memory["rounds"][-1]
     memory["cpu"] = sum(cpu_seconds(pid) for pid in server_pids) - memory["cpu_before"]
@@ -463,6 +465,8 @@ def main():
         f"everything included: starts, takes, ends, queue news)",
         *([f"  server memory cold    {memory['cold'] / 1024:8.1f} MiB   (agents connected, no chat yet)"]
           if args.warmup else []),
+        f"  client CPU            {memory['client_cpu']:8.1f} s    (this script, one process, same machine: its "
+        f"own delays count in the latency)",
         f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor"
         f"{f', after {args.warmup} warm-up chats' if args.warmup else ''})",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",

@@ -110,6 +110,13 @@ def _memory_probe(signum, frame):
             return int(statm.read().split()[1]) * 4096 / 2 ** 20
 
     lines = [f"rss {rss():.1f} MiB", f"objects {len(gc.get_objects())}"]
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds: objects only reachable from reference cycles
+    gc.collect()
+    garbage = collections.Counter(
+        f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage)
+    lines += ["in cycles: " + ", ".join(f"{name} {n}" for name, n in garbage.most_common(25))]
+    gc.set_debug(0)
+    gc.garbage.clear()
     collected = gc.collect()
     lines += [f"gc.collect() freed {collected} objects: rss {rss():.1f} MiB, objects {len(gc.get_objects())}"]
     ctypes.CDLL("libc.so.6").malloc_trim(0)
