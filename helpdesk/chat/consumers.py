@@ -335,6 +335,16 @@ class VisitorConsumer(ChatConsumer):
         elif frame.get("type") == "assigned":
             await self.enter_queue()  # back in the queue (the agent left): the next queue news has the place
 
+    async def chat_frame(self, event):
+        await super().chat_frame(event)
+        frame = event["frame"]
+        if frame.get("type") == "assigned" and not frame.get("agent_name") and self.conversation_id:
+            # Back in the queue: the queue's news may have gone out before this socket joined its group again.
+            conversation = await self.call(Conversation.objects.filter(pk=self.conversation_id).first)
+            if conversation is not None and conversation.is_waiting:
+                self.conversation = conversation
+                await self.send_json(await self.state_frame(conversation))
+
     async def chat_queue(self, event):
         """The queue moved: the visitor's new place and wait, sent only when one of them changed."""
         try:

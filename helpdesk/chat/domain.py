@@ -57,7 +57,8 @@ def _move(conversation_id: int, *, source, target: str, kind: str, now: datetime
     for state in sources:
         if target not in ALLOWED[state]:
             raise ValueError(f"{state} → {target} is not a conversation transition")
-    with transaction.atomic():
+    # Inside a caller's transaction (a take, a close) no savepoint: nothing here catches an error and goes on.
+    with transaction.atomic(savepoint=False):
         rows = Conversation.objects.filter(where or Q(), pk=conversation_id, **(match or {}))
         before = rows.filter(state__in=sources).values_list("state", flat=True).first()
         if before is None:
