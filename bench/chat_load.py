@@ -334,6 +334,16 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
         await socket_.close()
 
 
+async def memory_probe(server_pids):
+    """With CHAT_PROFILE_MODE=memory (and --profile): the servers count their objects, collect, trim, say RSS."""
+    if os.environ.get("CHAT_PROFILE_MODE") == "memory":
+        import signal
+
+        for pid in server_pids:  # bench/chat_server_profile.py: written to PROFILE.<n>.memory.txt
+            os.kill(pid, signal.SIGUSR2)
+        await asyncio.sleep(2)
+
+
 async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids, rounds=1, warmup=0):
     bases = [f"ws://127.0.0.1:{port}" for port in ports]  # sockets spread over the processes, round robin
     stats = Stats()
@@ -351,8 +361,9 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
                                for n, cookie in enumerate(visitor_cookies[:warmup])))
         await asyncio.sleep(5)
         stats.reset()
-    memory = {"cold": cold, "before": sum(rss_kib(pid) for pid in server_pids),
-              "cpu_before": sum(cpu_seconds(pid) for pid in server_pids)}
+    memory = {"cold": cold, "before": sum(rss_kib(pid) for pid in server_pids)}
+    await memory_probe(server_pids)
+    memory["cpu_before"] = sum(cpu_seconds(pid) for pid in server_pids)
     peak = memory["before"]
 
     async def watch():
@@ -373,12 +384,7 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
                                for n, cookie in enumerate(visitor_cookies)))
         await asyncio.sleep(5)
         memory["rounds"].append(sum(rss_kib(pid) for pid in server_pids))
-        if os.environ.get("CHAT_PROFILE_MODE") == "memory":
-            import signal
-
-            for pid in server_pids:  # bench/chat_server_profile.py: gc.collect(), malloc_trim(0), RSS each time
-                os.kill(pid, signal.SIGUSR2)
-            await asyncio.sleep(2)
+        await memory_probe(server_pids)
     elapsed = time.perf_counter() - started - 5 * rounds
     memory["started"] = started
     memory["client_cpu"] = time.process_time() - client_cpu
