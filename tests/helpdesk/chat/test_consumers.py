@@ -424,6 +424,9 @@ async def test_with_the_layer_down_the_visitor_is_told_and_written_messages_stay
     down, connected, _code = await connect(cookie=cookie)
     assert connected
     assert (await until(down, "error"))["code"] == "unavailable"
+    newcomer, connected, _code = await connect(cookie=await cookie_for())  # no conversation yet: told too
+    assert connected
+    assert (await until(newcomer, "error"))["code"] == "unavailable"
     settings.CHANNEL_LAYERS = up  # Redis is back
     again, _connected, _code = await connect(cookie=cookie)
     await until(again, "joined")
