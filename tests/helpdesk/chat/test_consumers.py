@@ -153,6 +153,21 @@ async def test_queue_positions_update_when_the_first_is_taken(layer):
     await close_all(first, second, console)
 
 
+async def test_a_waiting_visitor_hears_of_the_queue_only_when_their_place_changes(layer):
+    _agent, console = await agent_socket("agent-anna", "Anna")
+    first = await visitor_socket()
+    assert (await until(first, "queue"))["position"] == 1
+    second = await visitor_socket()
+    assert (await until(second, "queue"))["position"] == 2
+    # The queue's news of the second arrival (coalesced, 0.2 s later) changes nothing for the first.
+    assert await first.receive_nothing(timeout=0.8)
+    assert await second.receive_nothing(timeout=0.1)
+    # The console saw both arrive, in order.
+    waiting = await until(console, "queue", check=lambda frame: len(frame["waiting"]) == 2)
+    assert [row["visitor_name"] for row in waiting["waiting"]] == ["Zoé", "Zoé"]
+    await close_all(first, second, console)
+
+
 async def test_take_race_has_exactly_one_winner(layer):
     _anna, anna = await agent_socket("agent-anna", "Anna")
     _bruno, bruno = await agent_socket("agent-bruno", "Bruno")
