@@ -24,8 +24,9 @@ Printed: delivery latency p50/p99 (ms), also split between the messages sent whi
 arrive and after; messages lost (accepted and stored by the server, never delivered live to the other
 side), refused (not stored: the server said why in an `error` frame) and duplicated (the same id twice
 on one socket); the server's CPU time per stored message; its resident memory before the visitors
-come, at the peak, and after they have all left (after each round with --rounds). Targets (issue 8): p99 under 100 ms on a
-2-core machine, 0 lost, 0 duplicated, memory back to its level once the conversations close.
+come, at the peak, and after they have all left (after each round with --rounds).
+Targets (issue 8): p99 under 100 ms on a 2-core machine, 0 lost, 0 duplicated, memory back to its level
+once the conversations close.
 """
 import argparse
 import asyncio
@@ -50,8 +51,8 @@ os.environ.setdefault("CACHE_URL", "locmemcache://")
 CAPACITY = 10
 HEARTBEAT_SECONDS = 30
 SERVER_LOG = "/tmp/chat_load_daphne.log"
-DELIVERY_DEADLINE = 60.0
-SHARE_AFTER = 2.0  # seconds a visitor waits before every agent may take them  # a visitor waits this long for the answer before writing again
+DELIVERY_DEADLINE = 60.0  # a visitor waits this long for the answer before writing again
+SHARE_AFTER = 2.0  # seconds a visitor waits before every agent may take them
 
 
 def setup_django():
@@ -140,7 +141,8 @@ def start_server(port: int, index: int = 0, profile: str = ""):
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
     daphne = ["-b", "127.0.0.1", "-p", str(port), "rakuten_portal.asgi:application"]
     if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
-        command = [sys.executable, str(ROOT / "bench" / "chat_server_profile.py"), f"{profile}.{index}.json", "--", *daphne]
+        command = [sys.executable, str(ROOT / "bench" / "chat_server_profile.py"), f"{profile}.{index}.json", "--",
+                   *daphne]
     else:
         command = [sys.executable, "-m", "daphne", *daphne]
     server = subprocess.Popen(command, cwd=ROOT, env=env,
@@ -411,7 +413,8 @@ def main():
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
     parser.add_argument("--layer", choices=sorted(LAYERS), default="pubsub",
                         help="the Redis channel layer: Pub/Sub (the settings' default) or channels-redis's core layer")
-    parser.add_argument("--profile", help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
+    parser.add_argument("--profile",
+                        help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
     parser.add_argument("--rounds", type=int, default=1,
                         help="bring the visitors back this many times on the same servers (memory after each)")
     parser.add_argument("--warmup", type=int, default=0,
@@ -435,7 +438,8 @@ def main():
     servers = [start_server(port, index, args.profile or "") for index, port in enumerate(ports)]
     try:
         stats, memory, elapsed = asyncio.run(load(ports, agent_cookies, visitor_cookies, args.messages, args.pause,
-                                                  args.spread, [server.pid for server in servers], args.rounds, args.warmup))
+                                                  args.spread, [server.pid for server in servers], args.rounds,
+                                                  args.warmup))
     finally:
         for server in servers:
             server.terminate()
