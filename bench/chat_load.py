@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/chat_load.py                        # prints the figures
     .venv/bin/python bench/chat_load.py --visitors 50 --agents 5 --messages 10
+    .venv/bin/python bench/chat_load.py --servers 2 --pause 3     # 2 daphne processes, a human pace
+    .venv/bin/python bench/chat_load.py --layer core              # channels-redis's list-based layer instead
+    .venv/bin/python bench/chat_load.py --warmup 10 --rounds 3    # memory: the same visitors three times
+    CHAT_PROFILE_MODE=memory .venv/bin/python bench/chat_load.py --rounds 3 --profile /tmp/chatmem  # + gc probe
+    .venv/bin/python bench/chat_load.py --visitors 20 --agents 2 --profile /tmp/chatprof  # SQL by call site
     .venv/bin/python bench/chat_load.py --write docs/chat-benchmark.md
 
 What it does: prepares its own PostgreSQL database (DATABASE_URL, default rk_chat_bench, created and
@@ -9,13 +14,19 @@ migrated if missing, chat rows emptied), 20 staff agents and 200 anonymous visit
 `daphne rakuten_portal.asgi:application` on a free port with the Redis channel layer (CHANNEL_LAYER_URL,
 default redis://127.0.0.1:6379/5, flushed first); connects the agents (available, capacity 10), then every
 visitor at once: each starts a conversation, waits to be taken, and sends its messages one after another,
-the agent answering each one. Every message, both ways, is timed from the sender's `send` to the other
-side's receipt (one clock: one client process). Then every visitor ends the chat and leaves.
+the agent answering each one (the visitor waits for the answer to *that* message, by its text). Every
+message, both ways, is timed from the sender's `send` to the other side's receipt (one clock: one client
+process). Then every visitor ends the chat and leaves. The agents share the waiting list as a team
+(agent n first takes the visitors whose id falls to n, anyone takes a visitor waiting over 2 s); the
+take race itself is tested in tests/helpdesk/chat/test_consumers.py.
 
-Printed: delivery latency p50/p99 (ms), messages lost (sent, never delivered to the other side) and
-duplicated (delivered twice: the same id twice on one socket), and the server's resident memory before
-the visitors come, at the peak, and after they have all left. Targets (issue 8): p99 under 100 ms on a
-2-core machine, 0 lost, 0 duplicated, memory back to its level once the conversations close.
+Printed: delivery latency p50/p99 (ms), also split between the messages sent while visitors still
+arrive and after; messages lost (accepted and stored by the server, never delivered live to the other
+side), refused (not stored: the server said why in an `error` frame) and duplicated (the same id twice
+on one socket); the server's CPU time per stored message; its resident memory before the visitors
+come, at the peak, and after they have all left (after each round with --rounds).
+Targets (issue 8): p99 under 100 ms on a 2-core machine, 0 lost, 0 duplicated, memory back to its level
+once the conversations close.
 """
 import argparse
 import asyncio
@@ -41,6 +52,7 @@ CAPACITY = 10
 HEARTBEAT_SECONDS = 30
 SERVER_LOG = "/tmp/chat_load_daphne.log"
 DELIVERY_DEADLINE = 60.0  # a visitor waits this long for the answer before writing again
+SHARE_AFTER = 2.0  # seconds a visitor waits before every agent may take them
 
 
 def setup_django():
@@ -111,16 +123,29 @@ def rss_kib(pid: int) -> int:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) // 1024
 
 
-def start_server(port: int, index: int = 0):
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def start_server(port: int, index: int = 0, profile: str = ""):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rakuten_portal.settings", "DJANGO_DEBUG": "0",
            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
            "CHAT_HOURS": "mon-sun 00:00-24:00", "CHAT_CLOSED_ON_HOLIDAYS": "0", "CHAT_QUEUE_MAX": "100000",
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-           "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000")}
+           "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000"),
+           "CHAT_LAYER_BACKEND": LAYERS[LAYER[0]]}
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "rakuten_portal.asgi:application"], cwd=ROOT, env=env,
+    daphne = ["-b", "127.0.0.1", "-p", str(port), "rakuten_portal.asgi:application"]
+    if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
+        command = [sys.executable, str(ROOT / "bench" / "chat_server_profile.py"), f"{profile}.{index}.json", "--",
+                   *daphne]
+    else:
+        command = [sys.executable, "-m", "daphne", *daphne]
+    server = subprocess.Popen(command, cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -140,6 +165,14 @@ class Stats:
         self.delivered: dict[str, float] = {}  # client_id → first receipt by the other side
         self.duplicates = 0
         self.errors: list[str] = []
+        self.late_answers = 0  # a visitor gave up waiting (DELIVERY_DEADLINE) and wrote the next message
+        self.takes = 0
+        self.assigned_twice = 0  # visitors told `assigned` twice (broadcast + state read after joining)
+        self.takes_refused = 0  # two agents (or twenty) asked for the same waiting visitor
+
+    def reset(self):
+        """Forget the warm-up (the agents keep this object)."""
+        self.__init__()
 
     def received(self, frame: dict, seen: set):
         if frame["id"] in seen:
@@ -152,6 +185,8 @@ class Stats:
 
 
 HANDSHAKE_RETRIES = [0]
+LAYERS = {"pubsub": "helpdesk.chat.layers.ChatPubSubChannelLayer", "core": "channels_redis.core.RedisChannelLayer"}
+LAYER = ["pubsub"]
 
 
 async def open_socket(url: str, cookie: str):
@@ -174,7 +209,8 @@ async def _connect(url: str, cookie: str):
                                     max_size=2 ** 20, open_timeout=60, ping_interval=None)
 
 
-async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: asyncio.Event, counter: list):
+async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: asyncio.Event, counter: list,
+                    index: int = 0, team: int = 1):
     socket_ = await open_socket(url, cookie)
     await socket_.send(json.dumps({"type": "presence", "status": "available"}))
     seen: dict[int, set] = {}
@@ -186,13 +222,19 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
     pending: set[int] = set()
 
     async def take_from(frame):
-        # Like an agent at the console: take the oldest waiting conversation not already asked for,
-        # one at a time while seats are free (another agent may win it: `take_refused`).
+        # Like an agent at the console: take the oldest waiting conversation not already asked for, one at a
+        # time while seats are free (another agent may win it: `take_refused`). The agents share the list as
+        # a team does (agent n first answers the visitors whose id falls to n, anyone answers a visitor
+        # waiting over SHARE_AFTER s): twenty agents asking for every visitor at once would measure a
+        # stampede of refused takes (7,000 for 200 visitors), not the chat. The race itself is tested in
+        # tests/helpdesk/chat/test_consumers.py (two agents, one winner).
         if pending or len(mine) >= CAPACITY:
             return
         for row in frame["waiting"]:
-            if row["id"] not in refused:
+            waited = row["waited_seconds"] + time.monotonic() - frame.get("received", time.monotonic())
+            if row["id"] not in refused and (row["id"] % team == index or waited > SHARE_AFTER):
                 pending.add(row["id"])
+                stats.takes += 1
                 await socket_.send(json.dumps({"type": "take", "conversation": row["id"]}))
                 return
 
@@ -214,6 +256,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
             frame = json.loads(raw)
             kind = frame["type"]
             if kind == "queue" and "waiting" in frame:
+                frame["received"] = time.monotonic()
                 last_queue = frame
                 await take_from(frame)
             elif kind == "taken":
@@ -221,6 +264,7 @@ async def run_agent(url, cookie, stats: Stats, stop: asyncio.Event, ready: async
                 pending.discard(frame["conversation"]["id"])
                 await take_from(last_queue)
             elif kind == "take_refused":
+                stats.takes_refused += 1
                 pending.discard(frame["conversation"])
                 refused.add(frame["conversation"])
                 await take_from(last_queue)
@@ -245,7 +289,12 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
     seen: set = set()
     await socket_.send(json.dumps({"type": "start", "topic": "tracking", "name": f"Visiteur {n}",
                                    "email": f"v{n}@bench.example"}))
-    replies = asyncio.Queue()
+    # The answer to each message is awaited by its text ("re: …"): an `assigned` frame that comes twice
+    # (the broadcast, and the state read again after joining) or a late answer must not stand for the next
+    # one. (Before this, a second `assigned` shifted every wait by one message: the visitor ended the chat
+    # before its last answer came, which was then counted lost or refused — runs A and B.)
+    assigned = asyncio.Event()
+    answers: dict[str, asyncio.Event] = {}
     kinds = []
 
     async def reader():
@@ -254,28 +303,31 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
             kinds.append(frame["type"])
             if frame["type"] == "message" and frame["author"] == "agent":
                 stats.received(frame, seen)
-                await replies.put(frame)
+                answers.setdefault(frame["text"], asyncio.Event()).set()
             elif frame["type"] == "assigned" and frame.get("agent_name"):
-                await replies.put(frame)
+                if assigned.is_set():
+                    stats.assigned_twice += 1  # the old client took this for the first answer
+                assigned.set()
             elif frame["type"] == "error":
                 stats.errors.append(f"visitor: {frame['code']} {frame['message']}")
 
     reading = asyncio.create_task(reader())
     try:
         try:
-            await asyncio.wait_for(replies.get(), timeout=120)  # assigned
+            await asyncio.wait_for(assigned.wait(), timeout=120)
         except asyncio.TimeoutError:
             stats.errors.append(f"visitor {n}: never assigned (frames {kinds})")
             return
         for index in range(messages):
             client_id = str(uuid.uuid4())
+            text = f"message {index} du visiteur {n}"
+            answer = answers.setdefault(f"re: {text}", asyncio.Event())
             stats.sent[client_id] = time.perf_counter()
-            await socket_.send(json.dumps({"type": "message", "text": f"message {index} du visiteur {n}",
-                                           "client_id": client_id}))
+            await socket_.send(json.dumps({"type": "message", "text": text, "client_id": client_id}))
             try:
-                await asyncio.wait_for(replies.get(), timeout=DELIVERY_DEADLINE)
+                await asyncio.wait_for(answer.wait(), timeout=DELIVERY_DEADLINE)
             except asyncio.TimeoutError:
-                pass  # counted as lost
+                stats.late_answers += 1  # counted lost unless it arrives before the visitor leaves
             await asyncio.sleep(pause)
         await socket_.send(json.dumps({"type": "end"}))
         await asyncio.sleep(0.5)
@@ -284,17 +336,36 @@ async def run_visitor(n, url, cookie, messages: int, stats: Stats, pause: float,
         await socket_.close()
 
 
-async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids):
+async def memory_probe(server_pids):
+    """With CHAT_PROFILE_MODE=memory (and --profile): the servers count their objects, collect, trim, say RSS."""
+    if os.environ.get("CHAT_PROFILE_MODE") == "memory":
+        import signal
+
+        for pid in server_pids:  # bench/chat_server_profile.py: written to PROFILE.<n>.memory.txt
+            os.kill(pid, signal.SIGUSR2)
+        await asyncio.sleep(2)
+
+
+async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, server_pids, rounds=1, warmup=0):
     bases = [f"ws://127.0.0.1:{port}" for port in ports]  # sockets spread over the processes, round robin
     stats = Stats()
     stop, ready = asyncio.Event(), asyncio.Event()
     counter = [0, len(agent_cookies)]
     agents = [asyncio.create_task(run_agent(f"{bases[n % len(bases)]}/ws/chat/agent/", cookie, stats, stop, ready,
-                                            counter))
+                                            counter, n, len(agent_cookies)))
               for n, cookie in enumerate(agent_cookies)]
     await asyncio.wait_for(ready.wait(), timeout=60)
     await asyncio.sleep(1)
-    memory = {"before": sum(rss_kib(pid) for pid in server_pids)}
+    cold = sum(rss_kib(pid) for pid in server_pids)
+    if warmup:
+        # A few conversations first (not counted): the server loads the code of a chat's whole life once.
+        await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, 2, Stats(), pause, 0)
+                               for n, cookie in enumerate(visitor_cookies[:warmup])))
+        await asyncio.sleep(5)
+        stats.reset()
+    memory = {"cold": cold, "before": sum(rss_kib(pid) for pid in server_pids)}
+    await memory_probe(server_pids)
+    memory["cpu_before"] = sum(cpu_seconds(pid) for pid in server_pids)
     peak = memory["before"]
 
     async def watch():
@@ -305,14 +376,23 @@ async def load(ports, agent_cookies, visitor_cookies, messages, pause, spread, s
 
     watcher = asyncio.create_task(watch())
     started = time.perf_counter()
-    # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant.
-    await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, messages, stats, pause,
-                                       spread * n / len(visitor_cookies))
-                           for n, cookie in enumerate(visitor_cookies)))
-    elapsed = time.perf_counter() - started
-    await asyncio.sleep(5)
+    client_cpu = time.process_time()
+    memory["rounds"] = []
+    for _round in range(rounds):
+        # Visitors arrive over `spread` seconds (all 200 are connected at once after that), not in one instant;
+        # a further round brings the same visitors back on the same servers (their earlier chats closed).
+        await asyncio.gather(*(run_visitor(n, f"{bases[n % len(bases)]}/ws/chat/", cookie, messages, stats, pause,
+                                           spread * n / len(visitor_cookies))
+                               for n, cookie in enumerate(visitor_cookies)))
+        await asyncio.sleep(5)
+        memory["rounds"].append(sum(rss_kib(pid) for pid in server_pids))
+        await memory_probe(server_pids)
+    elapsed = time.perf_counter() - started - 5 * rounds
+    memory["started"] = started
+    memory["client_cpu"] = time.process_time() - client_cpu
     memory["peak"] = peak
-    memory["after"] = sum(rss_kib(pid) for pid in server_pids)
+    memory["after"] = memory["rounds"][-1]
+    memory["cpu"] = sum(cpu_seconds(pid) for pid in server_pids) - memory["cpu_before"]
     stop.set()
     await asyncio.gather(*agents, watcher, return_exceptions=True)
     return stats, memory, elapsed
@@ -331,8 +411,17 @@ def main():
     parser.add_argument("--pause", type=float, default=0.5, help="seconds a visitor waits between messages")
     parser.add_argument("--servers", type=int, default=1, help="daphne processes, all on the Redis layer")
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the visitors arrive")
+    parser.add_argument("--layer", choices=sorted(LAYERS), default="pubsub",
+                        help="the Redis channel layer: Pub/Sub (the settings' default) or channels-redis's core layer")
+    parser.add_argument("--profile",
+                        help="run the servers under bench/chat_server_profile.py, writing PROFILE.<n>.json/.prof")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="bring the visitors back this many times on the same servers (memory after each)")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="visitors who chat once (not counted) before the memory 'before' is read")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
     args = parser.parse_args()
+    LAYER[0] = args.layer
     if args.agents * CAPACITY < args.visitors:
         raise SystemExit(f"{args.agents} agents × {CAPACITY} seats cannot take {args.visitors} visitors at once")
 
@@ -346,10 +435,11 @@ def main():
 
     connections.close_all()
     ports = [free_port() for _ in range(args.servers)]
-    servers = [start_server(port, index) for index, port in enumerate(ports)]
+    servers = [start_server(port, index, args.profile or "") for index, port in enumerate(ports)]
     try:
         stats, memory, elapsed = asyncio.run(load(ports, agent_cookies, visitor_cookies, args.messages, args.pause,
-                                                  args.spread, [server.pid for server in servers]))
+                                                  args.spread, [server.pid for server in servers], args.rounds,
+                                                  args.warmup))
     finally:
         for server in servers:
             server.terminate()
@@ -358,6 +448,10 @@ def main():
     from helpdesk.chat.models import ChatMessage, Conversation
 
     latencies = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered]
+    # While visitors still arrive (each start costs the server a few dozen queries) and once all are in.
+    arrived = memory["started"] + args.spread + 1
+    steady = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered if stats.sent[c] > arrived]
+    arriving = [(stats.delivered[c] - stats.sent[c]) * 1000 for c in stats.delivered if stats.sent[c] <= arrived]
     stored_ids = {str(c) for c in ChatMessage.objects.values_list("client_id", flat=True)}
     stored = len(stored_ids)
     # Lost: stored by the server (so accepted) and never delivered to the other side. A message the
@@ -371,21 +465,39 @@ def main():
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages sent), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']}, "
+        f"each answered ({len(stats.sent)} messages sent{f', {args.rounds} rounds' if args.rounds > 1 else ''}), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
         f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
         f"  delivery latency p99  {percentile(latencies, 0.99) if latencies else float('nan'):8.1f} ms",
         f"  delivery latency max  {max(latencies) if latencies else float('nan'):8.1f} ms",
+        f"  p50/p99 while arriving {statistics.median(arriving) if arriving else float('nan'):7.1f} / "
+        f"{percentile(arriving, 0.99) if arriving else float('nan'):.1f} ms   ({len(arriving)} messages sent in the "
+        f"first {args.spread + 1:g} s, visitors still arriving)",
+        f"  p50/p99 all arrived   {statistics.median(steady) if steady else float('nan'):8.1f} / "
+        f"{percentile(steady, 0.99) if steady else float('nan'):.1f} ms   ({len(steady)} messages sent after)",
         f"  messages lost         {lost:8d}",
         f"  messages duplicated   {stats.duplicates:8d}",
         f"  messages refused      {refused:8d}   (the server said why, e.g. the conversation had ended)",
         f"  messages stored       {stored:8d}   (database rows; conversations closed: {closed})",
         f"  error frames          {len(stats.errors):8d}   {dict(kinds)}",
         f"  handshakes retried    {HANDSHAKE_RETRIES[0]:8d}   (the server dropped the handshake while busy)",
-        f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor)",
+        f"  answers waited > {DELIVERY_DEADLINE:g} s {stats.late_answers:5d}",
+        f"  `assigned` twice      {stats.assigned_twice:8d}   (visitors taken between their start and their joining "
+        f"the group: the broadcast and the state read again)",
+        f"  takes                 {stats.takes:8d}   ({stats.takes_refused} refused: another agent had taken it)",
+        f"  server CPU            {memory['cpu']:8.1f} s    ({memory['cpu'] * 1000 / max(stored, 1):.2f} ms per stored message, "
+        f"everything included: starts, takes, ends, queue news)",
+        *([f"  server memory cold    {memory['cold'] / 1024:8.1f} MiB   (agents connected, no chat yet)"]
+          if args.warmup else []),
+        f"  client CPU            {memory['client_cpu']:8.1f} s    (this script, one process, same machine: its "
+        f"own delays count in the latency)",
+        f"  server memory before  {memory['before'] / 1024:8.1f} MiB   (agents connected, no visitor"
+        f"{f', after {args.warmup} warm-up chats' if args.warmup else ''})",
         f"  server memory peak    {memory['peak'] / 1024:8.1f} MiB",
         f"  server memory after   {memory['after'] / 1024:8.1f} MiB   (every visitor gone, agents still connected)",
+        *([f"  memory after each round {', '.join(f'{kib / 1024:.1f}' for kib in memory['rounds'])} MiB"]
+          if len(memory["rounds"]) > 1 else []),
     ]
     print("\n".join(lines))
     if args.write:

@@ -306,16 +306,23 @@ SUPPORT_PHONE_CLOSED_ON_HOLIDAYS = env.bool("SUPPORT_PHONE_CLOSED_ON_HOLIDAYS", 
 # The channel layer carries the chat's frames between ASGI processes: Redis in production and CI
 # (every daphne/uvicorn process on the same one), an in-memory layer for the embedded single process.
 CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
+# Redis Pub/Sub by default (helpdesk/chat/layers.py says why: one PUBLISH per frame instead of ~17 Redis
+# commands per chat message on `channels_redis.core.RedisChannelLayer`, which also drops frames past its
+# `capacity`/`expiry`); the core layer stays a choice. Either way the database is the record of messages.
+CHAT_LAYER_BACKEND = env.str("CHAT_LAYER_BACKEND", default="helpdesk.chat.layers.ChatPubSubChannelLayer")
+
+
 if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        # Fail fast when Redis is down; the read timeout must exceed the layer's blocking read (BZPOPMIN, 5 s):
-        # redis-py 8 defaults it to 5 s, which kills a quiet socket's receive loop.
+    CHANNEL_LAYERS = {"default": {"BACKEND": CHAT_LAYER_BACKEND, "CONFIG": {
+        # Fail fast when Redis is down; the read timeout must exceed the core layer's blocking read (BZPOPMIN,
+        # 5 s): redis-py 8 defaults it to 5 s, which kills a quiet socket's receive loop.
         # Connections per process: redis-py 8 stops at 100 and refuses (not waits) past it, which a burst of
-        # sockets connecting at once reaches.
+        # sockets connecting at once reaches on the core layer (Pub/Sub holds two per process).
         "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15,
                    "max_connections": env.int("CHAT_LAYER_MAX_CONNECTIONS", default=1000)}],
-        # One small group per conversation; the database, not the layer, is the record of messages.
-        "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400,
+        # Core layer only (Pub/Sub ignores them): the frames a socket's queue holds, and for how long.
+        **({} if "pubsub" in CHAT_LAYER_BACKEND else {
+            "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400}),
     }}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

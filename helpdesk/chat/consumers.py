@@ -6,6 +6,7 @@ their account or their session. An agent (rakuten_portal.agents.is_agent) is ref
 import asyncio
 import logging
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -47,6 +48,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # the thread pool instead of queueing behind one thread; SQLite writes one at a time anyway (and
         # its shared in-memory test database locks tables instead of waiting).
         return await database_sync_to_async(run, thread_sensitive=_SERIAL_DATABASE)()
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its `aclose_old_connections()` before every handler.
+
+        Channels runs that hop for each websocket frame and each layer event, through the one
+        thread-sensitive thread that every socket of the process shares: three hops per chat message
+        (the sender's frame, the two sockets receiving it), queued behind each other. It is not needed
+        here: these consumers touch the database only inside `call()` (database_sync_to_async), which
+        closes stale connections around every call.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def send_error(self, code: str, message=None):
         with translation.override(self.language):
@@ -96,11 +111,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event.get("exclude") and event["exclude"] == self.channel_name:
             return
         if event.get("audience", "all") in ("all", self.role):
-            await self.on_frame(event["frame"])
-            await self.send_json(event["frame"])
+            if await self.on_frame(event["frame"]) is not False:
+                await self.send_json(event["frame"])
 
-    async def on_frame(self, frame: dict):
-        """A frame from the layer, before it goes out."""
+    async def on_frame(self, frame: dict) -> bool | None:
+        """A frame from the layer, before it goes out (False: this socket does not need it)."""
 
     async def chat_health(self, event):
         """The state endpoint's probe of the layer: nothing to do."""
@@ -116,29 +131,40 @@ class VisitorConsumer(ChatConsumer):
         self.conversation_id = None
         self.queued_at = None
         self.fallback_task = None
+        # The queue's group has only the sockets of waiting visitors; `place` is the last one this socket showed.
+        self.in_queue = False
+        self.place = None
         # Accept first: the handshake must not wait for the database (daphne drops it after 5 s).
         await self.accept()
         session = self.scope.get("session")
-        self.session_key = session.session_key if session is not None else None
-        if self.session_key and not await database_sync_to_async(session.exists)(self.session_key):
-            self.session_key = None
+        self.session_key, conversation = await self.call(self.visitor_of, session=session)
         try:
-            await self.join(broadcast.QUEUE)
+            if conversation is not None:
+                await self.attach(conversation)
+            elif not await broadcast.ping():
+                raise LayerDown("ping")
         except Exception:  # noqa: BLE001 — Redis down: say so, the panel offers the form
             logger.warning("Chat: the channel layer refused a visitor's socket", exc_info=True)
             await self.send_error("unavailable")
             await self.close()
             return
-        conversation = await self.call(open_conversation_of, user=self.user, session_key=self.session_key)
         if conversation is not None:
-            await self.attach(conversation)
             await self.send_json(await self.call(frames.joined, conversation=conversation))
 
+    def visitor_of(self, *, session):
+        """The session's key (None if the state endpoint never made it) and its open conversation, in one hop."""
+        session_key = None
+        if session is not None:
+            # Loaded (already, by the auth middleware): Django forgets a key the store does not have.
+            session.get("chat")
+            session_key = session.session_key
+        return session_key, open_conversation_of(user=self.user, session_key=session_key)
+
     async def disconnect(self, code):
-        self.cancel_fallback()
-        await self.leave(broadcast.QUEUE)
+        await self.leave_queue()
         if self.conversation_id:
             await self.leave(broadcast.conversation_group(self.conversation_id))
+        self.conversation = None
 
     async def attach(self, conversation: Conversation):
         self.conversation = conversation
@@ -146,7 +172,22 @@ class VisitorConsumer(ChatConsumer):
         self.queued_at = conversation.queued_at
         await self.join(broadcast.conversation_group(conversation.pk))
         if conversation.is_waiting:
+            await self.enter_queue()
+
+    async def enter_queue(self):
+        """Waiting: this socket hears of the queue's moves, and the fallback is offered after the wait."""
+        if not self.in_queue:
+            await self.join(broadcast.QUEUE)
+            self.in_queue = True
+        if self.fallback_task is None:
             self.schedule_fallback()
+
+    async def leave_queue(self):
+        self.cancel_fallback()
+        self.place = None
+        if self.in_queue:
+            self.in_queue = False
+            await self.leave(broadcast.QUEUE)
 
     def schedule_fallback(self):
         self.cancel_fallback()
@@ -174,7 +215,9 @@ class VisitorConsumer(ChatConsumer):
 
     async def state_frame(self, conversation: Conversation) -> dict:
         if conversation.is_waiting:
-            return await self.call(frames.visitor_queue, conversation=conversation, now=timezone.now())
+            frame = await self.call(frames.visitor_queue, conversation=conversation, now=timezone.now())
+            self.place = (frame["position"], frame["estimated_wait_seconds"])
+            return frame
         if conversation.is_active:
             return await self.call(frames.assigned, conversation=conversation)
         return await self.call(frames.closed, conversation=conversation)
@@ -189,13 +232,28 @@ class VisitorConsumer(ChatConsumer):
         )
         await self.attach(conversation)
         # Read again once in the group: an agent may have taken it in between, and that news went to a
-        # group this socket had not joined yet.
-        conversation = await self.call(Conversation.objects.select_related("agent").get, pk=conversation.pk)
-        await self.send_json(await self.call(frames.joined, conversation=conversation))
-        await self.replay(conversation.pk, 0)
-        await self.send_json(await self.state_frame(conversation))
+        # group this socket had not joined yet. The frames that follow a start come from that one thread hop.
+        conversation, sent = await self.call(self.started, conversation_id=conversation.pk)
+        self.conversation = conversation
+        if not conversation.is_waiting:
+            await self.leave_queue()
+        for frame in sent:
+            await self.send_json(frame)
         if created:
             await broadcast.queue_changed()
+
+    def started(self, *, conversation_id: int):
+        """After a start: `joined`, every message stored, then the state (`queue` or `assigned`)."""
+        conversation = Conversation.objects.select_related("agent").get(pk=conversation_id)
+        messages = domain.messages_after(conversation=conversation, after=0)
+        if conversation.is_waiting:
+            state = frames.visitor_queue(conversation, now=timezone.now())
+            self.place = (state["position"], state["estimated_wait_seconds"])
+        elif conversation.is_active:
+            state = frames.assigned(conversation)
+        else:
+            state = frames.closed(conversation)
+        return conversation, [frames.joined(conversation), *map(frames.message, messages), state]
 
     async def on_chat_error(self, exc: ChatError, content: dict):
         await self.send_error(exc.code, exc.message)
@@ -239,14 +297,14 @@ class VisitorConsumer(ChatConsumer):
                                  actor=self.user if self.user and self.user.is_authenticated else None)
         if closed is None:
             raise ChatError("closed", await self.call(lambda: _("Cette conversation est déjà terminée.")))
-        self.cancel_fallback()
+        await self.leave_queue()
         await broadcast.conversation_closed(closed)
 
     async def on_leave_request(self, content):
         conversation = await self.own()
         contact_request = await self.call(domain.conversation_leave_request, conversation=conversation,
                                           now=timezone.now(), text=str(content.get("text") or ""))
-        self.cancel_fallback()
+        await self.leave_queue()
         await self.send_json({"type": "request_created", "reference": contact_request.reference,
                               "url": frames.request_link(contact_request)})
         closed = await self.call(Conversation.objects.select_related("request").get, pk=conversation.pk)
@@ -272,21 +330,34 @@ class VisitorConsumer(ChatConsumer):
                 "end": on_end, "leave_request": on_leave_request, "rate": on_rate, "transcript": on_transcript}
 
     async def on_frame(self, frame: dict):
-        if frame.get("type") in ("assigned", "closed"):
-            self.cancel_fallback()
+        if frame.get("type") == "closed" or (frame.get("type") == "assigned" and frame.get("agent_name")):
+            await self.leave_queue()
+        elif frame.get("type") == "assigned":
+            await self.enter_queue()  # back in the queue (the agent left): the next queue news has the place
+
+    async def chat_frame(self, event):
+        await super().chat_frame(event)
+        frame = event["frame"]
+        if frame.get("type") == "assigned" and not frame.get("agent_name") and self.conversation_id:
+            # Back in the queue: the queue's news may have gone out before this socket joined its group again.
+            conversation = await self.call(Conversation.objects.filter(pk=self.conversation_id).first)
+            if conversation is not None and conversation.is_waiting:
+                self.conversation = conversation
+                await self.send_json(await self.state_frame(conversation))
 
     async def chat_queue(self, event):
-        """The queue moved: the visitor's new place, if they are in it."""
+        """The queue moved: the visitor's new place and wait, sent only when one of them changed."""
         try:
             position = event["waiting_ids"].index(self.conversation_id) + 1
         except ValueError:
             return
-        if self.fallback_task is None:
-            self.schedule_fallback()  # back in the queue (the agent left)
+        estimated = WaitEstimate(*event["estimate"]).for_position(position)
+        if (position, estimated) == self.place:
+            return
+        self.place = (position, estimated)
         now = timezone.now()
         await self.send_json({
-            "type": "queue", "position": position,
-            "estimated_wait_seconds": WaitEstimate(*event["estimate"]).for_position(position),
+            "type": "queue", "position": position, "estimated_wait_seconds": estimated,
             "waited_seconds": max(int((now - self.queued_at).total_seconds()), 0),
             "fallback_after_seconds": event["fallback_after_seconds"],
         })
@@ -299,6 +370,7 @@ class AgentConsumer(ChatConsumer):
         self.user = self.scope.get("user")
         self.language = _language_of(self.scope)
         self.conversations: set[int] = set()
+        self.shown: dict[str, list] = {}
         self.present = False
         if not await database_sync_to_async(can_handle_chat)(self.user):
             await self.close(code=FORBIDDEN)
@@ -336,10 +408,10 @@ class AgentConsumer(ChatConsumer):
         except LayerDown:
             pass
 
-    async def follow(self, conversation: Conversation):
+    async def follow(self, conversation: Conversation, taken: dict | None = None):
         self.conversations.add(conversation.pk)
         await self.join(broadcast.conversation_group(conversation.pk))
-        await self.send_json(await self.call(frames.taken, conversation=conversation))
+        await self.send_json(taken or await self.call(frames.taken, conversation=conversation))
 
     async def mine(self, content) -> Conversation:
         try:
@@ -379,14 +451,17 @@ class AgentConsumer(ChatConsumer):
             conversation_id = int(content.get("conversation"))
         except (TypeError, ValueError):
             raise ChatError("invalid", await self.call(lambda: _("Conversation inconnue."))) from None
-        conversation = await self.call(domain.conversation_take, conversation_id=conversation_id, agent=self.user,
-                                       now=timezone.now())
+        conversation, taken, assigned = await self.call(self.take, conversation_id=conversation_id)
         # This socket joins the conversation's group before the visitor hears of it; other tabs follow.
-        await self.follow(conversation)
+        await self.follow(conversation, taken)
         await broadcast.to_agent(self.user.pk, {"type": "chat.join", "conversation": conversation.pk})
-        await broadcast.to_conversation(conversation.pk, await self.call(frames.assigned, conversation=conversation),
-                                        audience="visitor")
+        await broadcast.to_conversation(conversation.pk, assigned, audience="visitor")
         await broadcast.queue_changed()
+
+    def take(self, *, conversation_id: int):
+        """The take and the two frames it sends, in one thread hop."""
+        conversation = domain.conversation_take(conversation_id=conversation_id, agent=self.user, now=timezone.now())
+        return conversation, frames.taken(conversation), frames.assigned(conversation)
 
     async def on_chat_error(self, exc: ChatError, content: dict):
         if exc.code == "take_refused":
@@ -446,8 +521,30 @@ class AgentConsumer(ChatConsumer):
     handlers = {"presence": on_presence, "take": on_take, "message": on_message, "typing": on_typing,
                 "transfer": on_transfer, "close": on_close, "resume": on_resume}
 
+    @staticmethod
+    def _list_shown(frame: dict):
+        """What a console shows of a `queue` or `agents` frame (the waits tick in the browser); None otherwise."""
+        if frame.get("type") == "queue":
+            return [(row["id"], row["topic"], row["visitor_name"], row["order_number"]) for row in frame["waiting"]]
+        if frame.get("type") == "agents":
+            return frame["available"]
+        return None
+
+    async def on_frame(self, frame: dict):
+        """The consoles' lists come after every change anywhere; this socket skips one it already shows."""
+        shown = self._list_shown(frame)
+        return shown is None or shown != self.shown.get(frame["type"])
+
+    async def send_json(self, content, close=False):
+        shown = self._list_shown(content)
+        if shown is not None:
+            self.shown[content["type"]] = shown  # at connect or from the layer
+        await super().send_json(content, close=close)
+
     async def chat_join(self, event):
         """This agent now holds a conversation (taken here or in another tab, or transferred to them)."""
+        if event["conversation"] in self.conversations:
+            return  # this socket took it: already followed
         conversation = await self.call(Conversation.objects.select_related("order").filter(
             pk=event["conversation"], agent=self.user, state=Conversation.State.ACTIVE).first)
         if conversation is not None and conversation.pk not in self.conversations:

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from helpdesk.emails import email_queue
@@ -51,19 +51,19 @@ class ChatError(Exception):
 
 
 def _move(conversation_id: int, *, source, target: str, kind: str, now: datetime, actor=None, detail: str = "",
-          match: dict | None = None, **fields) -> Conversation | None:
-    """Change the state if it is still one of `source` (and `match`); record the event. None if it was not."""
+          match: dict | None = None, where: Q | None = None, **fields) -> Conversation | None:
+    """Change the state if it is still one of `source` (and `match`, `where`); record the event. None if not."""
     sources = (source,) if isinstance(source, str) else tuple(source)
     for state in sources:
         if target not in ALLOWED[state]:
             raise ValueError(f"{state} → {target} is not a conversation transition")
-    with transaction.atomic():
-        before = Conversation.objects.filter(pk=conversation_id, state__in=sources, **(match or {})).values_list(
-            "state", flat=True).first()
+    # Inside a caller's transaction (a take, a close) no savepoint: nothing here catches an error and goes on.
+    with transaction.atomic(savepoint=False):
+        rows = Conversation.objects.filter(where or Q(), pk=conversation_id, **(match or {}))
+        before = rows.filter(state__in=sources).values_list("state", flat=True).first()
         if before is None:
             return None
-        changed = Conversation.objects.filter(pk=conversation_id, state=before, **(match or {})).update(
-            state=target, **fields)
+        changed = rows.filter(state=before).update(state=target, **fields)
         if not changed:
             return None
         ChatEvent.objects.create(conversation_id=conversation_id, kind=kind, from_state=before, to_state=target,
@@ -149,7 +149,12 @@ class Posted:
 
 def message_post(*, conversation: Conversation, author: str, user, text: str, now: datetime,
                  client_id=None) -> Posted:
-    """Store one message (once per client_id) on an open conversation; the caller broadcasts it after."""
+    """Store one message (once per client_id) on an open conversation; the caller broadcasts it after.
+
+    One statement in the common case (_insert_message): the conversation still open (and the agent's),
+    the visitor under their rate, the same client_id not stored yet, the row written. Only a refused or
+    repeated message costs a second read, to say why.
+    """
     text = (text or "").strip()
     if not text:
         raise ChatError("invalid", _("Le message est vide."))
@@ -158,40 +163,76 @@ def message_post(*, conversation: Conversation, author: str, user, text: str, no
         client_uuid = uuid.UUID(str(client_id)) if client_id else None
     except ValueError:
         raise ChatError("invalid", _("Message mal formé : rechargez la page.")) from None
-    # One read for the state, the agent and the visitor's messages of the last minute.
-    current = Conversation.objects.filter(pk=conversation.pk).annotate(recent=Count(
-        "messages", filter=Q(messages__author=ChatMessage.Author.VISITOR, messages__sent_at__gt=now - RATE_WINDOW),
-    )).values("state", "agent_id", "recent").first()
+    by_agent = author == ChatMessage.Author.AGENT
+    name = display_name(user) if by_agent else conversation.visitor_name
+    author_user_id = user.pk if user is not None and user.is_authenticated else None
+    message_id = _insert_message(conversation_id=conversation.pk, author=author, author_user_id=author_user_id,
+                                 name=name, text=text, client_uuid=client_uuid, now=now,
+                                 agent_id=user.pk if by_agent else None)
+    if message_id is not None:
+        return Posted(ChatMessage(pk=message_id, conversation_id=conversation.pk, author=author,
+                                  author_user_id=author_user_id, name=name, text=text, client_id=client_uuid,
+                                  sent_at=now), True)
+    # Nothing written: a resend of a message already stored (the stored one, once), or a refusal.
+    earlier = _earlier(conversation, client_uuid)
+    if earlier is not None and (not by_agent or earlier.author_user_id == author_user_id):
+        return Posted(earlier, False)
+    current = Conversation.objects.filter(pk=conversation.pk).values("state", "agent_id").first()
     if current is None or current["state"] == State.CLOSED:
-        earlier = _earlier(conversation, client_uuid)
-        if earlier is not None:
-            return Posted(earlier, False)  # a late resend of a message stored before the close
         raise ChatError("closed", _("Cette conversation est terminée."))
-    if author == ChatMessage.Author.AGENT:
-        if current["state"] != State.ACTIVE or current["agent_id"] != user.pk:
-            raise ChatError("not_allowed", _("Cette conversation n'est pas la vôtre."))
-        name = display_name(user)
-    else:
-        if current["recent"] >= settings.CHAT_MESSAGES_PER_MINUTE:
-            earlier = _earlier(conversation, client_uuid)
-            if earlier is not None:
-                return Posted(earlier, False)
-            raise ChatError("too_fast", _(
-                "Vous envoyez trop de messages à la fois (%(limit)d par minute au plus) : patientez un instant, "
-                "votre texte est conservé."
-            ) % {"limit": settings.CHAT_MESSAGES_PER_MINUTE})
-        name = conversation.visitor_name
-    try:
-        with transaction.atomic():
-            message = ChatMessage.objects.create(
-                conversation=conversation, author=author, author_user=user if user and user.is_authenticated else None,
-                name=name, text=text, client_id=client_uuid, sent_at=now,
-            )
-            Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-    except IntegrityError:
-        # The same client_id again (a resend after a reconnect): the stored message, once.
-        return Posted(ChatMessage.objects.get(conversation=conversation, client_id=client_uuid), False)
-    return Posted(message, True)
+    if by_agent:
+        raise ChatError("not_allowed", _("Cette conversation n'est pas la vôtre."))
+    raise ChatError("too_fast", _(
+        "Vous envoyez trop de messages à la fois (%(limit)d par minute au plus) : patientez un instant, "
+        "votre texte est conservé."
+    ) % {"limit": settings.CHAT_MESSAGES_PER_MINUTE})
+
+
+def _insert_message(*, conversation_id: int, author: str, author_user_id, name: str, text: str, client_uuid,
+                    now: datetime, agent_id=None) -> int | None:
+    """INSERT … SELECT: the row, written only if the conversation allows it; its id, or None.
+
+    The conversation's row is read FOR SHARE (PostgreSQL): a close, take or transfer committing at the
+    same instant either waits for this message (which then is in the transcript) or makes it refused,
+    never a message stored after the conversation's end. SQLite writes one transaction at a time.
+    A visitor's rate is counted in the same statement (chat_message_rate_idx); the same client_id twice
+    hits chat_message_once and writes nothing (ON CONFLICT DO NOTHING).
+    """
+    quote = connection.ops.quote_name
+    message_table, conversation_table = quote(ChatMessage._meta.db_table), quote(Conversation._meta.db_table)
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    def value(name, data):
+        return ChatMessage._meta.get_field(name).get_db_prep_value(data, connection)
+
+    conversation_pk, state = column(Conversation, "id"), column(Conversation, "state")
+    conditions, params = [f"{conversation_pk} = %s", f"{state} <> %s"], [conversation_id, State.CLOSED]
+    if agent_id is not None:
+        conditions += [f"{state} = %s", f"{column(Conversation, 'agent')} = %s"]
+        params += [State.ACTIVE, agent_id]
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    rate = ""
+    columns = ["conversation", "author", "author_user", "name", "text", "client_id", "sent_at"]
+    values = [value("author", author), author_user_id, value("name", name), value("text", text),
+              value("client_id", client_uuid), value("sent_at", now)]
+    params += values
+    if agent_id is None:
+        rate = (f" AND (SELECT COUNT(*) FROM {message_table} WHERE {column(ChatMessage, 'conversation')} = %s"
+                f" AND {column(ChatMessage, 'author')} = %s AND {column(ChatMessage, 'sent_at')} > %s) < %s")
+        params += [conversation_id, ChatMessage.Author.VISITOR, value("sent_at", now - RATE_WINDOW),
+                   settings.CHAT_MESSAGES_PER_MINUTE]
+    sql = (
+        f"WITH target AS (SELECT {conversation_pk} FROM {conversation_table} WHERE {' AND '.join(conditions)}{lock}) "
+        f"INSERT INTO {message_table} ({', '.join(column(ChatMessage, name) for name in columns)}) "
+        f"SELECT target.{conversation_pk}, {', '.join(['%s'] * len(values))} FROM target WHERE 1 = 1{rate} "
+        f"ON CONFLICT DO NOTHING RETURNING {column(ChatMessage, 'id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _earlier(conversation: Conversation, client_uuid) -> ChatMessage | None:
@@ -216,6 +257,10 @@ def _seat_free(agent, now: datetime) -> bool:
 
 def conversation_take(*, conversation_id: int, agent, now: datetime) -> Conversation:
     """The agent takes a waiting conversation; exactly one of two agents at the same instant gets it."""
+    if not Conversation.objects.filter(pk=conversation_id, state=State.WAITING).exists():
+        # Already taken (or closed): said in one read, before any lock. The compare-and-set below
+        # still decides between two agents who both saw it waiting.
+        raise ChatError("take_refused", _("Un autre conseiller a déjà pris cette conversation."))
     with transaction.atomic():
         # One agent's takes one after the other, so that two at once cannot pass their capacity.
         AgentPresence.objects.select_for_update().filter(agent=agent).first()
@@ -260,7 +305,7 @@ def conversations_release(*, agent, now: datetime) -> list[int]:
 def _transcript_rows(conversation: Conversation) -> list[ContactMessage]:
     roles = {ChatMessage.Author.AGENT: ContactMessage.Role.AGENT}
     return [
-        ContactMessage(role=roles.get(message.author, ContactMessage.Role.CUSTOMER), author=message.author_user,
+        ContactMessage(role=roles.get(message.author, ContactMessage.Role.CUSTOMER), author_id=message.author_user_id,
                        body=message.text, created_at=message.sent_at)
         for message in conversation.messages.filter(author__in=[ChatMessage.Author.VISITOR, ChatMessage.Author.AGENT])
         .order_by("id")
@@ -271,12 +316,11 @@ def conversation_close(*, conversation_id: int, by: str, now: datetime, actor=No
                        idle_before: datetime | None = None) -> Conversation | None:
     """End the conversation (visitor, agent or idle sweep) and keep it as a closed help-desk request."""
     match = {"agent": actor} if by == Conversation.ClosedBy.AGENT else {}
-    if idle_before is not None:
-        # A message written since the sweep looked keeps the conversation alive.
-        match["last_activity_at__lt"] = idle_before
+    # A message written (or a move made) since the sweep looked keeps the conversation alive.
+    where = _quiet_since(idle_before) if idle_before is not None else None
     with transaction.atomic():
         conversation = _move(conversation_id, source=OPEN_STATES, target=State.CLOSED, kind=Kind.CLOSED, now=now,
-                             actor=actor, detail=by, match=match, closed_at=now, closed_by=by)
+                             actor=actor, detail=by, match=match, where=where, closed_at=now, closed_by=by)
         if conversation is None:
             return None
         (reference,) = next_numbers(prefix=REFERENCE_PREFIX, year=now.astimezone(PARIS).year)
@@ -355,10 +399,19 @@ def idle_cutoff(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.CHAT_IDLE_TIMEOUT_SECONDS)
 
 
+def _quiet_since(cutoff: datetime) -> Q:
+    """No move (last_activity_at: start, take, transfer) and no message since `cutoff`.
+
+    A message does not touch its conversation's row (one INSERT per message): its own sent_at counts.
+    """
+    return Q(last_activity_at__lt=cutoff) & ~Exists(
+        ChatMessage.objects.filter(conversation=OuterRef("pk"), sent_at__gte=cutoff))
+
+
 def idle_conversations(*, now: datetime):
     """Open conversations without a message or a move for CHAT_IDLE_TIMEOUT_SECONDS (chat_open_activity_idx)."""
-    cutoff = idle_cutoff(now)
-    return Conversation.objects.filter(state__in=OPEN_STATES, last_activity_at__lt=cutoff).order_by("last_activity_at")
+    return Conversation.objects.filter(_quiet_since(idle_cutoff(now)), state__in=OPEN_STATES).order_by(
+        "last_activity_at")
 
 
 def conversations_close_idle(*, now: datetime, limit: int = 500) -> list[Conversation]:

@@ -73,8 +73,8 @@ class Seats:
         return max(self.total - self.busy, 0)
 
 
-def seats(*, now: datetime) -> Seats:
-    """Seats of the agents present: their capacities, and how many are taken by active conversations."""
-    rows = list(present_agents(now=now))
+def seats(*, now: datetime, rows: list | None = None) -> Seats:
+    """Seats of the agents present (`rows`: present_agents, already read): capacities, and how many are taken."""
+    rows = list(present_agents(now=now)) if rows is None else rows
     return Seats(agents=len(rows), total=sum(row.capacity for row in rows),
                  busy=sum(min(row.active, row.capacity) for row in rows))

@@ -79,8 +79,8 @@ class WaitEstimate:
         return max(MIN_ESTIMATE_SECONDS, int(turns * self.per_turn_seconds))
 
 
-def wait_estimate(*, now: datetime) -> WaitEstimate:
-    current = seats(now=now)
+def wait_estimate(*, now: datetime, present: list | None = None) -> WaitEstimate:
+    current = seats(now=now, rows=present)
     return WaitEstimate(per_turn_seconds=handle_seconds(now=now), seats_total=current.total, seats_free=current.free)
 
 

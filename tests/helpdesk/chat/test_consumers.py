@@ -8,6 +8,7 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 from django.utils import timezone
@@ -25,7 +26,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 def redis_layer(url, prefix="asgi"):
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+    """The Redis layer the settings choose (CHAT_LAYER_BACKEND: Pub/Sub by default, or the core layer)."""
+    return {"default": {"BACKEND": django_settings.CHAT_LAYER_BACKEND, "CONFIG": {
         "hosts": [{"address": url, "socket_connect_timeout": 1, "socket_timeout": 15}], "prefix": prefix}}}
 
 
@@ -148,6 +150,21 @@ async def test_queue_positions_update_when_the_first_is_taken(layer):
     assert (await until(console, "taken"))["conversation"]["id"] == first_id
     assert (await until(first, "assigned"))["agent_name"] == "Anna"
     assert (await until(second, "queue", position=1))["position"] == 1
+    await close_all(first, second, console)
+
+
+async def test_a_waiting_visitor_hears_of_the_queue_only_when_their_place_changes(layer):
+    _agent, console = await agent_socket("agent-anna", "Anna")
+    first = await visitor_socket()
+    assert (await until(first, "queue"))["position"] == 1
+    second = await visitor_socket()
+    assert (await until(second, "queue"))["position"] == 2
+    # The queue's news of the second arrival (coalesced, 0.2 s later) changes nothing for the first.
+    assert await first.receive_nothing(timeout=0.8)
+    assert await second.receive_nothing(timeout=0.1)
+    # The console saw both arrive, in order.
+    waiting = await until(console, "queue", check=lambda frame: len(frame["waiting"]) == 2)
+    assert [row["visitor_name"] for row in waiting["waiting"]] == ["Zoé", "Zoé"]
     await close_all(first, second, console)
 
 
@@ -280,9 +297,10 @@ async def test_a_foreign_origin_is_refused(layer):
     assert not connected
 
 
-async def test_an_anonymous_socket_without_the_state_endpoints_session_cannot_start(layer):
+@pytest.mark.parametrize("cookie", [None, "madeup0session0key0nobody0has00"])
+async def test_an_anonymous_socket_without_the_state_endpoints_session_cannot_start(layer, cookie):
     await agent_socket("agent-anna", "Anna")
-    communicator, connected, _code = await connect(cookie=None)
+    communicator, connected, _code = await connect(cookie=cookie)
     assert connected
     await communicator.send_json_to({"type": "start", "topic": "other", "name": "Zoé", "email": "zoe@example.com"})
     assert (await until(communicator, "error"))["code"] == "not_allowed"
@@ -421,6 +439,9 @@ async def test_with_the_layer_down_the_visitor_is_told_and_written_messages_stay
     down, connected, _code = await connect(cookie=cookie)
     assert connected
     assert (await until(down, "error"))["code"] == "unavailable"
+    newcomer, connected, _code = await connect(cookie=await cookie_for())  # no conversation yet: told too
+    assert connected
+    assert (await until(newcomer, "error"))["code"] == "unavailable"
     settings.CHANNEL_LAYERS = up  # Redis is back
     again, _connected, _code = await connect(cookie=cookie)
     await until(again, "joined")

@@ -75,7 +75,7 @@ def test_state_gives_back_the_visitors_open_conversation(client, roles):
 
 
 def test_state_with_the_layer_down_is_unavailable_not_a_500(client, settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": settings.CHAT_LAYER_BACKEND, "CONFIG": {
         "hosts": [{"address": "redis://127.0.0.1:6399/0", "socket_connect_timeout": 1}]}}}
     response = client.get(STATE_URL)
     assert response.status_code == 200
