@@ -48,11 +48,6 @@ def fill(text: str, values: dict) -> str:
     return BRACES.sub(lambda match: str(values.get(match.group(1), "")), text)
 
 
-def _money(amount) -> str:
-    """The amount in the active language ("279,90 €", "€279.90"), as everywhere on the site."""
-    return money(amount)
-
-
 def claim_values(claim, language: str) -> dict:
     """What a claim gives the placeholders, written for a reader of `language`."""
     buyer = claim.buyer
@@ -62,7 +57,7 @@ def claim_values(claim, language: str) -> dict:
             "vendeur": claim.seller.display_name,
             "commande": claim.order.number,
             "date_limite": date_format(timezone.localtime(claim.seller_deadline), "DATETIME_FORMAT"),
-            "montant": _money(claim.order.total),
+            "montant": money(claim.order.total),
         }
 
 
@@ -76,7 +71,7 @@ def request_values(contact_request, language: str) -> dict:
             "vendeur": contact_request.seller_name,
             "commande": contact_request.order_number,
             "date_limite": "",
-            "montant": _money(order.total) if order is not None else "",
+            "montant": money(order.total) if order is not None else "",
         }
 
 

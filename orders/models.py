@@ -2,7 +2,6 @@
 import uuid
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,13 +30,8 @@ def sale_closes_at(purchased_at: datetime) -> datetime:
     instant read back from the database in UTC, it gave two answers an hour apart. Every caller (Order.save,
     order_create, the claim eligibility, the sweep's stored ``finalizes_at``, the demo) goes through here.
     """
-    closes = purchased_at.astimezone(settings_zone()) + sale_closes_after()
+    closes = purchased_at.astimezone(timezone.get_default_timezone()) + sale_closes_after()
     return closes.astimezone(dt_timezone.utc)
-
-
-def settings_zone():
-    """The site's time zone (TIME_ZONE, Europe/Paris): the calendar the six weeks are counted in."""
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 class AccountPreferences(models.Model):

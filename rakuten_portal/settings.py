@@ -321,7 +321,7 @@ if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
         "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15,
                    "max_connections": env.int("CHAT_LAYER_MAX_CONNECTIONS", default=1000)}],
         # Core layer only (Pub/Sub ignores them): the frames a socket's queue holds, and for how long.
-        **({} if "pubsub" in CHAT_LAYER_BACKEND else {
+        **({} if "pubsub" in CHAT_LAYER_BACKEND.lower() else {
             "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400}),
     }}}
 else:

@@ -406,7 +406,7 @@ class AgentConsumer(ChatConsumer):
                 await broadcast.conversation_released(conversation_id)
             await broadcast.queue_changed()
         except LayerDown:
-            pass
+            pass  # the release is stored: visitors and consoles read it when they reconnect to a working layer
 
     async def follow(self, conversation: Conversation, taken: dict | None = None):
         self.conversations.add(conversation.pk)
