@@ -18,6 +18,7 @@ document.addEventListener("DOMContentLoaded", () => {
     socket: null,
     retries: 0,
     presence: config.presence === "available" ? "available" : "away",
+    pendingPresence: null,  // the agent's choice, until the server answers it
     heartbeat: null,
     queue: [],
     queueAt: Date.now(),
@@ -85,6 +86,9 @@ document.addEventListener("DOMContentLoaded", () => {
     input.checked = input.value === state.presence;
     input.addEventListener("change", () => {
       state.presence = input.value;
+      // Frames already on their way (the answer to the connection's own heartbeat) still carry the old status:
+      // the agent's choice stands until the server answers this one.
+      state.pendingPresence = input.value;
       sendPresence();
     });
   });
@@ -119,6 +123,10 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function onPresence(frame) {
+    if (frame.status && state.pendingPresence) {
+      if (frame.status !== state.pendingPresence) frame = { ...frame, status: undefined };
+      else state.pendingPresence = null;
+    }
     if (frame.status) {
       state.presence = frame.status;
       root.querySelectorAll("input[name=presence]").forEach((input) => { input.checked = input.value === frame.status; });
