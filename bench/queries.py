@@ -99,11 +99,12 @@ def main():
         "contact form (anonymous)": (reverse("helpdesk:contact_form"), None),
         "contact form (alice)": (reverse("helpdesk:contact_form"), "alice"),
     }
-    # Pages of the other issues of this round, when merged: "Mes réclamations", the porte-monnaie, the desk,
-    # the reports, the chat console.
+    # Pages of the other issues: "Mes réclamations", the porte-monnaie, the agents' desk (the admin's index), their
+    # queue and reports, the chat console.
     for name, url_name, user in [("mes réclamations", "claims:mine", "alice"), ("porte-monnaie", "orders:wallet", "alice"),
-                                 ("desk", "admin:desk", "agent"), ("reports", "admin:reports", "agent"),
-                                 ("chat console", "helpdesk:chat_console", "agent")]:
+                                 ("desk", "admin:index", "agent"), ("queue", "admin:claims_claim_queue", "agent"),
+                                 ("reports", "admin:claims_reports", "agent"),
+                                 ("chat console", "admin:helpdesk_conversation_console", "agent")]:
         url = optional(url_name)
         if url:
             pages[name] = (url, user)
