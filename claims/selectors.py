@@ -14,10 +14,16 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
+from rakuten_portal.dates import date_text
 from rakuten_portal.prepared_sql import fetch, prepared
 
 from .eligibility import claim_eligibility
@@ -44,6 +50,14 @@ def access_claim(user, claim_id) -> Claim:
 def order_claim_context(*, order, user, now) -> dict:
     """What the order page shows about claims: the claims on it and whether (and when) one may be filed."""
     claims = list(Claim.objects.filter(order=order).order_by("-opened_at"))
+    if claims:
+        # Each row's URL and "ouverte le …" written once here, not a {% url %} and a translation block a row.
+        opened = gettext("ouverte le %(date)s")
+        head, tail = reverse("claims:detail", args=[0]).rsplit("0", 1)
+        for claim in claims:
+            claim.row_url = f"{head}{claim.pk}{tail}"
+            claim.opened_label = mark_safe(opened % {"date": conditional_escape(  # noqa: S308 — the date escaped
+                date_text(timezone.localtime(claim.opened_at), "DATE_FORMAT"))})
     open_claim = next((claim for claim in claims if claim.is_open), None)
     eligibility = claim_eligibility(order=order, user=user, now=now, open_claim_exists=open_claim is not None)
     return {"claims": claims, "open_claim": open_claim, "eligibility": eligibility}
