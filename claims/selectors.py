@@ -14,7 +14,6 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Order, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
 from rakuten_portal.dates import date_text
+from rakuten_portal.paths import row_path
 from rakuten_portal.prepared_sql import fetch, prepared
 
 from .eligibility import claim_eligibility
@@ -53,9 +53,9 @@ def order_claim_context(*, order, user, now) -> dict:
     if claims:
         # Each row's URL and "ouverte le …" written once here, not a {% url %} and a translation block a row.
         opened = gettext("ouverte le %(date)s")
-        head, tail = reverse("claims:detail", args=[0]).rsplit("0", 1)
+        claim_path = row_path("claims:detail")
         for claim in claims:
-            claim.row_url = f"{head}{claim.pk}{tail}"
+            claim.row_url = claim_path(claim.pk)
             claim.opened_label = mark_safe(opened % {"date": conditional_escape(  # noqa: S308 — the date escaped
                 date_text(timezone.localtime(claim.opened_at), "DATE_FORMAT"))})
     open_claim = next((claim for claim in claims if claim.is_open), None)

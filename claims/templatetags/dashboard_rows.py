@@ -1,11 +1,10 @@
 """`{% load dashboard_rows %}`: the rows of the Espace vendeur, built in Python from plain values.
 
 What claims/dashboard.html's loop wrote for each claim (title, buyer and date, guarantee, the status line with
-its badge, deadline and "jusqu'au …"), escaped the same way, with each date formatted once and the claim's URL
-built from one reversed pattern. tests/claims/test_dashboard_rows.py renders the former loop beside it.
+its badge, deadline and "jusqu'au …"), escaped the same way, with each date formatted once and the claims' paths
+from one reverse() (rakuten_portal/paths.py). tests/claims/test_dashboard_rows.py renders the former loop beside it.
 """
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -13,6 +12,7 @@ from django.utils.translation import gettext
 
 from claims.models import Claim
 from rakuten_portal.dates import date_text
+from rakuten_portal.paths import row_path
 
 from .claim_tags import deadline_badge_html, deadline_of
 
@@ -42,8 +42,7 @@ def dashboard_rows(rows, now=None):
     waiting = mark_safe('<span class="badge text-bg-info">' + gettext("En attente de l'acheteur") + "</span>")
     to_answer = mark_safe('<span class="badge text-bg-warning">' + gettext("À traiter") + "</span>")
     meta_text, until_text = gettext("%(buyer)s · ouverte le %(date)s"), gettext("jusqu'au %(date)s")
-    url_zero = reverse("claims:detail", args=[0])  # "/…/0/": the id written in its place
-    head, tail = url_zero.rsplit("0", 1)
+    claim_path = row_path("claims:detail")
     out = []
     for row in rows:
         buyer = (row.buyer_first_name or "").strip() or row.buyer_username
@@ -59,7 +58,7 @@ def dashboard_rows(rows, now=None):
             status = _ELSEWHERE.format(status=conditional_escape(row.status),
                                        label=conditional_escape(statuses.get(row.status, row.status)))
         out.append(_ROW.format(
-            url=conditional_escape(f"{head}{row.pk}{tail}"), pk=row.pk, number=conditional_escape(row.order_number),
+            url=conditional_escape(claim_path(row.pk)), pk=row.pk, number=conditional_escape(row.order_number),
             reason=conditional_escape(reasons.get(row.reason, row.reason)), meta=conditional_escape(meta),
             guarantee=guarantee if row.has_guarantee else "", status=status))
     return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
