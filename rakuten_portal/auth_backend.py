@@ -48,11 +48,23 @@ def _user_changed(sender, instance, **kwargs):
     forget_user(instance.pk)
 
 
+def _logged_in(sender, request, user, **kwargs):
+    """A login (after its last_login update) reads the row once, so the pages that follow find it cached and
+    every request after a login makes the same queries, the first one included."""
+    if settings.USER_CACHE_SECONDS and user is not None and user.pk is not None:
+        fresh = type(user)._default_manager.filter(pk=user.pk).first()
+        if fresh is not None:
+            cache.set(user_cache_key(user.pk), fresh, settings.USER_CACHE_SECONDS)
+
+
 def connect_invalidation() -> None:
-    """Called once from OrdersConfig.ready: any save or delete of a user (the admin's too) forgets its row."""
+    """Called once from OrdersConfig.ready: any save or delete of a user (the admin's too) forgets its row; a
+    login puts the fresh row in the cache."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import post_delete, post_save
 
     User = get_user_model()
     post_save.connect(_user_changed, sender=User, dispatch_uid="cached_user_saved")
     post_delete.connect(_user_changed, sender=User, dispatch_uid="cached_user_deleted")
+    user_logged_in.connect(_logged_in, dispatch_uid="cached_user_logged_in")

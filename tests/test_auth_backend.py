@@ -18,12 +18,23 @@ def user_queries(client, url=ACCOUNT):
     return [query["sql"] for query in context if 'FROM "auth_user"' in query["sql"]], response
 
 
-def test_a_signed_in_page_reads_the_user_once_then_from_the_cache(client):
+def test_a_signed_in_page_reads_the_user_from_the_cache_filled_at_login(client):
     client.force_login(UserFactory(username="zoe"))
     first, _ = user_queries(client)
     again, response = user_queries(client)
-    assert len(first) == 1 and again == []
+    assert first == again == []
     assert response.status_code == 200 and response.context["user"].username == "zoe"
+
+
+def test_without_the_cached_row_the_user_is_read_once_then_kept(client):
+    from django.core.cache import cache
+
+    user = UserFactory()
+    client.force_login(user)
+    cache.delete(f"user:{user.pk}")  # evicted, or past USER_CACHE_SECONDS
+    first, _ = user_queries(client)
+    again, _ = user_queries(client)
+    assert len(first) == 1 and again == []
 
 
 def test_a_deactivated_account_is_signed_out_on_its_next_request(client):
