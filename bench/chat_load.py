@@ -96,7 +96,7 @@ def prepare(visitors: int, agents: int):
             username=f"bench-agent-{n}", defaults={"is_staff": True, "is_superuser": True, "first_name": f"Agent{n}"})
         session = SessionStore()
         session[SESSION_KEY] = str(agent.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "rakuten_portal.auth_backend.CachedUserBackend"
         session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
         session.create()
         agent_cookies.append(session.session_key)

@@ -132,10 +132,10 @@ def measure() -> dict:
     request_started.disconnect(reset_queries)
     agent = get_user_model().objects.get(username="agent")
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(agent, backend="rakuten_portal.auth_backend.CachedUserBackend")
     seller_client = Client(HTTP_HOST="127.0.0.1")
     seller_client.force_login(get_user_model().objects.get(username="boutique-paris"),
-                              backend="django.contrib.auth.backends.ModelBackend")
+                              backend="rakuten_portal.auth_backend.CachedUserBackend")
     claim = Claim.objects.filter(seller__user__username="boutique-paris", status="with_support").first()
     # A bulk seller's claim taken over (the oldest in the queue: what an agent opens first).
     bulk_claim = (Claim.objects.filter(seller__user__username__startswith="vendeur-", status="with_support")

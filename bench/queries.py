@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from claims.models import Claim  # noqa: E402
 from orders.models import Order  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "rakuten_portal.auth_backend.CachedUserBackend"
 
 
 class SqlTimer:

@@ -17,7 +17,6 @@ from orders.models import OrderMessage
 from orders.selectors import access_order, seller_profile_of
 from orders.services import OrderMessageError
 from orders.services import order_message_post as post_order_message
-from rakuten_portal.formatting import person_name
 
 from .forms import OrderMessageForm
 from .notifications import order_notices_mark_read
@@ -31,7 +30,6 @@ from .selectors import (
     seller_order_threads,
     unread_order_messages_for_seller,
 )
-from .templatetags.claim_tags import deadline_of
 
 PAGE_SIZE = 20
 
@@ -69,19 +67,6 @@ class _CountedPaginator(Paginator):
         return f"{self.num_pages}+" if self.is_capped else str(self.num_pages)
 
 
-def dashboard_row(claim, now):
-    """What one row shows, formatted once here rather than inside translation blocks of the template."""
-    buyer = person_name(claim.buyer)
-    claim.row_url = reverse("claims:detail", args=[claim.pk])
-    claim.row_meta = _("%(buyer)s · ouverte le %(date)s") % {
-        "buyer": buyer, "date": formats.date_format(timezone.localtime(claim.opened_at), "DATETIME_FORMAT")}
-    claim.deadline = deadline_of(claim, now)
-    if claim.deadline:
-        claim.deadline_until = _("jusqu'au %(date)s") % {
-            "date": formats.date_format(timezone.localtime(claim.seller_deadline), "l j F, H:i")}
-    return claim
-
-
 class SellerDashboardView(_SellerSpaceMixin, ListView):
     template_name = "claims/dashboard.html"
     context_object_name = "claims"
@@ -93,16 +78,16 @@ class SellerDashboardView(_SellerSpaceMixin, ListView):
 
     def get_queryset(self):
         # Ids only: the page is sorted and limited on the claims' own index, then its 20 rows are loaded.
-        return seller_claims(self.request.user, kind=self.current_filter()).values_list("pk", flat=True)
+        return seller_claims(self.request.user, kind=self.current_filter(), seller_id=self.seller.pk).values("pk")
 
     def paginate_queryset(self, queryset, page_size):
         current = self.current_filter()
-        self.counts = seller_claim_counts(self.request.user)
+        self.counts = seller_claim_counts(self.request.user, seller_id=self.seller.pk)
         paginator = _CountedPaginator(queryset, page_size, count=self.counts[current],
                                       capped=current in self.counts.capped)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        now = timezone.now()
-        page.object_list = [dashboard_row(claim, now) for claim in seller_claim_rows(list(page.object_list))]
+        # One query: the page's ids (sorted and limited on the index) as the subquery of its rows' values.
+        page.object_list = seller_claim_rows(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

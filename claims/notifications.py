@@ -9,7 +9,7 @@ from django.utils import translation
 
 from rakuten_portal import queue
 from rakuten_portal.formatting import greeting_name
-from rakuten_portal.navbar import navbar_changed
+from rakuten_portal.navbar import cached_unread, navbar_changed
 from rakuten_portal.outbox import LEASE_CHUNK as OUTBOX_CHUNK
 from rakuten_portal.outbox import Outbox
 
@@ -155,9 +155,15 @@ def order_notices_mark_read(*, user, order_ids, now: datetime) -> int:
     return count
 
 
-def order_thread_mark_read(*, order, user, now: datetime) -> None:
-    """The user has seen the order's conversation: the other party's messages and their notices are read."""
+def order_thread_mark_read(*, order, user, now: datetime, thread=None) -> None:
+    """The user has seen the order's conversation: the other party's messages and their notices are read.
+
+    Given the thread already loaded, the messages' UPDATE runs only if one of the other party's is unread, and
+    the notices' only if the user's cached navbar does not count none unread (it is dropped whenever the user's
+    notices change): an order page seen again writes nothing."""
     from orders.models import OrderMessage
 
-    OrderMessage.objects.filter(order=order, read_at__isnull=True).exclude(author=user).update(read_at=now)
-    order_notices_mark_read(user=user, order_ids=[order.pk], now=now)
+    if thread is None or any(message.read_at is None and message.author_id != user.pk for message in thread):
+        OrderMessage.objects.filter(order=order, read_at__isnull=True).exclude(author=user).update(read_at=now)
+    if thread is None or cached_unread(user) != 0:
+        order_notices_mark_read(user=user, order_ids=[order.pk], now=now)

@@ -14,10 +14,17 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
+from rakuten_portal.dates import date_text
+from rakuten_portal.paths import row_path
+from rakuten_portal.prepared_sql import fetch, prepared
 
 from .eligibility import claim_eligibility
 from .models import Attachment, Claim, Proposal
@@ -43,6 +50,14 @@ def access_claim(user, claim_id) -> Claim:
 def order_claim_context(*, order, user, now) -> dict:
     """What the order page shows about claims: the claims on it and whether (and when) one may be filed."""
     claims = list(Claim.objects.filter(order=order).order_by("-opened_at"))
+    if claims:
+        # Each row's URL and "ouverte le …" written once here, not a {% url %} and a translation block a row.
+        opened = gettext("ouverte le %(date)s")
+        claim_path = row_path("claims:detail")
+        for claim in claims:
+            claim.row_url = claim_path(claim.pk)
+            claim.opened_label = mark_safe(opened % {"date": conditional_escape(  # noqa: S308 — the date escaped
+                date_text(timezone.localtime(claim.opened_at), "DATE_FORMAT"))})
     open_claim = next((claim for claim in claims if claim.is_open), None)
     eligibility = claim_eligibility(order=order, user=user, now=now, open_claim_exists=open_claim is not None)
     return {"claims": claims, "open_claim": open_claim, "eligibility": eligibility}
@@ -133,22 +148,41 @@ def _seller_claims_base(user):
     return Claim.objects.filter(seller_id=Subquery(seller_id))
 
 
-def seller_claims(user, *, kind: str = DashboardFilter.ALL):
+def seller_claims(user, *, kind: str = DashboardFilter.ALL, seller_id: int | None = None):
     """Claims on the seller's sales: those still with the seller by soonest deadline, then support's, then closed.
 
-    The queryset holds the claims alone (sorted and limited on their index); `seller_claim_rows` loads a page."""
+    The queryset holds the claims alone (sorted and limited on their index); `seller_claim_rows` loads a page.
+    With the seller's profile id already known (the Espace vendeur), it is used instead of the user's subquery."""
     condition = DASHBOARD_FILTERS.get(kind, Q())
-    queryset = _seller_claims_base(user)
+    queryset = Claim.objects.filter(seller_id=seller_id) if seller_id is not None else _seller_claims_base(user)
     if kind in (DashboardFilter.TO_ANSWER, DashboardFilter.WAITING_BUYER):
         queryset = queryset.annotate(has_pending=_PENDING)
     return queryset.filter(condition).order_by(*DASHBOARD_ORDER)
 
 
-def seller_claim_rows(claim_ids) -> list[Claim]:
-    """The claims of one page, in the page's order, with their order, buyer and pending proposal."""
-    claims = (Claim.objects.filter(pk__in=claim_ids).select_related("order", "buyer")
-              .annotate(has_pending=_PENDING).in_bulk())
-    return [claims[pk] for pk in claim_ids if pk in claims]
+class DashboardRow:
+    """What one row of the Espace vendeur shows, read as plain values (no model instances for a list of 20)."""
+
+    __slots__ = ("pk", "reason", "status", "has_guarantee", "opened_at", "seller_deadline", "order_number",
+                 "buyer_first_name", "buyer_username", "has_pending")
+    FIELDS = ("pk", "reason", "status", "has_guarantee", "opened_at", "seller_deadline", "order__number",
+              "buyer__first_name", "buyer__username", "has_pending")
+
+    def __init__(self, values):
+        for name, value in zip(self.__slots__, values):
+            setattr(self, name, value)
+
+    @property
+    def is_with_seller(self) -> bool:
+        return self.status == Claim.Status.WITH_SELLER
+
+
+def seller_claim_rows(page_ids) -> list[DashboardRow]:
+    """The claims of one page, in the dashboard's order, with their order number, buyer and pending proposal:
+    one query, `page_ids` (the page's sliced ids queryset) as its subquery."""
+    rows = (Claim.objects.filter(pk__in=page_ids).annotate(has_pending=_PENDING).order_by(*DASHBOARD_ORDER)
+            .values_list(*DashboardRow.FIELDS))
+    return [DashboardRow(values) for values in rows]
 
 
 class ClaimCounts(dict):
@@ -162,34 +196,51 @@ class ClaimCounts(dict):
         return f"{self[kind]}+" if kind in self.capped else str(self[kind])
 
 
-def seller_claim_counts(user) -> ClaimCounts:
-    """How many of the seller's claims each filter holds: one query over at most COUNT_CAP + 1 rows, read in the
-    dashboard's order from its index and aggregated in place (never joined back to the whole table)."""
+def _first_claims(claims):
     # Whether a proposal is pending matters only while the claim is with the seller; CASE spares the others.
     pending = Case(When(dashboard_rank=_WITH_SELLER, then=_PENDING), default=Value(False))
-    first = (_seller_claims_base(user).order_by(*DASHBOARD_ORDER).annotate(has_pending=pending)
-             .values("pk", "dashboard_rank", "has_pending")[: COUNT_CAP + 1])
-    totals = first.aggregate(
-        total=Count("pk"), last_rank=Max("dashboard_rank"),
-        with_seller=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER)),
-        waiting=Count("pk", filter=Q(dashboard_rank=_WITH_SELLER, has_pending=True)),
-        with_support=Count("pk", filter=Q(dashboard_rank=_WITH_SUPPORT)),
-        closed=Count("pk", filter=Q(dashboard_rank=_CLOSED)),
-    )
+    return (claims.order_by(*DASHBOARD_ORDER).annotate(has_pending=pending)
+            .values_list("dashboard_rank", "has_pending")[: COUNT_CAP + 1])
+
+
+def _first_claims_of_seller(seller_id):
+    return _first_claims(Claim.objects.filter(seller_id=seller_id))
+
+
+def _first_claims_of_user(user_id):
+    return _first_claims(_seller_claims_base(user_id))
+
+
+def seller_claim_counts(user, *, seller_id: int | None = None) -> ClaimCounts:
+    """How many of the seller's claims each filter holds: one query over at most COUNT_CAP + 1 rows, read in the
+    dashboard's order from its index and aggregated in place (never joined back to the whole table).
+
+    Its SQL is the same for every seller but the id: built once (rakuten_portal/prepared_sql.py)."""
+    if seller_id is not None:
+        inner, params = prepared(("seller-claim-counts", COUNT_CAP), _first_claims_of_seller, seller_id)
+    else:
+        inner, params = prepared(("user-claim-counts", COUNT_CAP), _first_claims_of_user, user.pk)
+    sql = ("SELECT COUNT(*), MAX(dashboard_rank),"
+           f" COUNT(CASE WHEN dashboard_rank = {_WITH_SELLER} THEN 1 END),"
+           f" COUNT(CASE WHEN dashboard_rank = {_WITH_SELLER} AND has_pending THEN 1 END),"
+           f" COUNT(CASE WHEN dashboard_rank = {_WITH_SUPPORT} THEN 1 END),"
+           f" COUNT(CASE WHEN dashboard_rank = {_CLOSED} THEN 1 END)"
+           f" FROM ({inner}) first_claims")
+    total, last_rank, with_seller, waiting, with_support, closed = fetch(sql, params)[0]
     counts = {
-        DashboardFilter.ALL.value: totals["total"],
-        DashboardFilter.TO_ANSWER.value: totals["with_seller"] - totals["waiting"],
-        DashboardFilter.WAITING_BUYER.value: totals["waiting"],
-        DashboardFilter.WITH_SUPPORT.value: totals["with_support"],
-        DashboardFilter.CLOSED.value: totals["closed"],
+        DashboardFilter.ALL.value: total,
+        DashboardFilter.TO_ANSWER.value: with_seller - waiting,
+        DashboardFilter.WAITING_BUYER.value: waiting,
+        DashboardFilter.WITH_SUPPORT.value: with_support,
+        DashboardFilter.CLOSED.value: closed,
     }
     capped = set()
-    if totals["total"] > COUNT_CAP:
+    if total > COUNT_CAP:
         # The scan stopped inside the last rank it reached: that rank and those after it hold at least their count.
         rank_filters = {_WITH_SELLER: (DashboardFilter.TO_ANSWER, DashboardFilter.WAITING_BUYER),
                         _WITH_SUPPORT: (DashboardFilter.WITH_SUPPORT,), _CLOSED: (DashboardFilter.CLOSED,)}
         capped = {DashboardFilter.ALL.value} | {kind.value for rank, kinds in rank_filters.items()
-                                                if rank >= totals["last_rank"] for kind in kinds}
+                                                if rank >= last_rank for kind in kinds}
         counts[DashboardFilter.ALL.value] = COUNT_CAP  # "2000+": the pages reach the first COUNT_CAP claims
     return ClaimCounts({kind.value: counts[kind.value] for kind in DashboardFilter}, capped)
 

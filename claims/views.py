@@ -20,7 +20,9 @@ from django.views.generic import ListView, TemplateView
 
 from orders.models import Refund
 from orders.payments import refund_destinations
+from rakuten_portal.dates import date_text
 from rakuten_portal.navbar import cached_unread
+from rakuten_portal.paths import row_path
 from rakuten_portal.private_files import file_csp, serve_attachment, serve_thumbnail
 from rakuten_portal.request_ids import parse_id
 
@@ -355,15 +357,15 @@ class MyClaimsView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
+        now, claim_path = timezone.now(), row_path("claims:detail")
         for claim in context["claims"]:
             claim.next_step = step = claim_next_step(claim, now)
             # Formatted once here, not a {% url %}, a date filter and a translation block per row.
-            claim.row_url = reverse("claims:detail", args=[claim.pk])
-            claim.opened_text = formats.date_format(timezone.localtime(claim.opened_at), "DATE_FORMAT")
+            claim.row_url = claim_path(claim.pk)
+            claim.opened_text = date_text(timezone.localtime(claim.opened_at), "DATE_FORMAT")
             if step["at"]:
                 step["before"] = _("avant le %(date)s") % {
-                    "date": formats.date_format(timezone.localtime(step["at"]), "DATE_FORMAT")}
+                    "date": date_text(timezone.localtime(step["at"]), "DATE_FORMAT")}
         return context
 
 
@@ -375,16 +377,26 @@ class NotificationListView(LoginRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
+        # Only what a row shows: its kind, dates, and the claim's reason and order number or the order's.
         return (Notification.objects.filter(recipient=self.request.user)
-                .select_related("claim__order", "order").order_by("-created_at", "-id"))
+                .select_related("claim__order", "order")
+                .only("kind", "created_at", "read_at", "claim__reason", "claim__order__number", "order__number")
+                .order_by("-created_at", "-id"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Once per page, not a {% csrf_token %} and a {% url %} per unread notice: the same markup.
         context.update(csrf_input=csrf_input(self.request), read_url=reverse("claims:notifications_read"))
         new_label = mark_safe(_("Nouveau"))  # noqa: S308 — our catalogue's text, as {% translate %} wrote it
+        # notification_link's paths, each reversed once for the page.
+        claim_path, order_path = row_path("claims:detail"), row_path("orders:detail")
         for notification in context["notifications"]:
-            notification.link = notification_link(notification)
+            if notification.claim_id:
+                notification.link = claim_path(notification.claim_id)
+            elif notification.order_id:
+                notification.link = order_path(notification.order.number)
+            else:
+                notification.link = notification_link(notification)
             # Formatted once here rather than in a translation block for each row of the template.
             if notification.claim_id:
                 notification.about = _("Commande %(number)s — %(reason)s") % {
@@ -415,7 +427,7 @@ def _notification_item(notification, new_label) -> str:
         '</div>\n',
         "fw-semibold" if unread else "", notification.get_kind_display(), notification.about,
         format_html('<span class="badge text-bg-danger">{}</span><br>', new_label) if unread else "",
-        formats.date_format(timezone.localtime(notification.created_at), "DATETIME_FORMAT"),
+        date_text(timezone.localtime(notification.created_at), "DATETIME_FORMAT"),
     )
 
 

@@ -104,8 +104,9 @@ class OrderDetailView(LoginRequiredMixin, DetailView):
         context["is_agent_viewer"] = is_agent(self.request.user)
         now = timezone.now()
         context.update(order_claim_context(order=order, user=self.request.user, now=now))
+        context["order_thread"] = thread = list(order.messages.all())
         if context["is_buyer"] or context["is_seller"]:
-            order_thread_mark_read(order=order, user=self.request.user, now=now)
+            order_thread_mark_read(order=order, user=self.request.user, now=now, thread=thread)
         context["payout"] = Payout.objects.filter(order=order).first() if context["is_seller"] else None
         context["may_confirm_receipt"] = context["is_buyer"] and may_confirm_receipt(
             order, open_claim=context.get("open_claim"))

@@ -29,8 +29,16 @@ def portal(request):
     @cache
     def unread_notifications() -> int:
         from claims.notifications import unread_count
+        from rakuten_portal.navbar import cached_unread
 
-        return unread_count(user) if user is not None and user.is_authenticated else 0
+        if user is None or not user.is_authenticated:
+            return 0
+        # The count the cached navbar holds (dropped whenever the user's notices change), read with the
+        # navbar itself when it was shown first; counted only when it is not cached.
+        known = getattr(request, "navbar_unread", None)
+        if known is None:
+            known = cached_unread(user)
+        return unread_count(user) if known is None else known
 
     def seller_profile():
         if user is None:

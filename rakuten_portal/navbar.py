@@ -30,6 +30,9 @@ def navbar_parts(context) -> dict[str, str]:
         parts = {name: render_to_string(template, values, request=None) for name, template in TEMPLATES.items()}
         parts["unread"] = unread  # the bell's count, for cached_unread
         cache.set(key, parts, settings.NAVBAR_CACHE_SECONDS)
+    request = context.get("request")
+    if request is not None:
+        request.navbar_unread = parts.get("unread")  # the page's own count, without another cache read
     # Our own rendered templates.
     return {name: mark_safe(html) for name, html in parts.items() if name in TEMPLATES}  # noqa: S308
 

@@ -97,8 +97,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user's row read from the cache (rakuten_portal/auth_backend.py).
+    "rakuten_portal.auth_backend.CachedUserBackend",
 ]
+# How long a signed-in user's row may be served from the cache (seconds; 0: read on every request). It is
+# dropped whenever the row is saved or deleted; this bounds only a change made around the model (SQL by hand).
+USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,12 +7,14 @@ markup is the one the template wrote (orders/_order_table.html kept the outer pa
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import floatformat
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from rakuten_portal.dates import date_text
 from rakuten_portal.formatting import money, person_name
+from rakuten_portal.paths import row_path
 
 register = template.Library()
 
@@ -24,7 +26,7 @@ def _payout_state(payout) -> str:
                        payout.status, css, payout.get_status_display(), floatformat(payout.amount, 2))
 
 
-def _facts(order, show_buyer):
+def _facts(order, show_buyer, order_path):
     """What both layouts show of one order, each formatted once."""
     more = ""
     if not show_buyer and order.line_count and order.line_count > 1:
@@ -38,8 +40,8 @@ def _facts(order, show_buyer):
         except ObjectDoesNotExist:
             payout = None
     return {
-        "url": order.page_url(), "number": order.number,
-        "date": formats.date_format(timezone.localtime(order.purchased_at), "DATE_FORMAT"),
+        "url": order_path(order.number), "number": order.number,  # Order.page_url, one reverse() per page
+        "date": date_text(timezone.localtime(order.purchased_at), "DATE_FORMAT"),
         "products": format_html("{}{}", order.first_title if order.first_title is not None else "", more)
         if not show_buyer else "",
         "party": person_name(order.buyer) if show_buyer else order.seller.display_name,
@@ -61,9 +63,9 @@ def order_rows(orders, show_buyer, party_label):
     labels = {name: mark_safe(gettext(text)) for name, text in (
         ("articles", "Articles"), ("date", "Date d'achat"), ("total", "Total"), ("payment", "Votre paiement"))}
     party_label = conditional_escape(party_label)
-    cards, rows = [], []
+    cards, rows, order_path = [], [], row_path("orders:detail")
     for order in orders:
-        facts = _facts(order, show_buyer)
+        facts = _facts(order, show_buyer, order_path)
         claim = getattr(order, "has_open_claim", False)  # the sales list does not annotate it: no badge
         articles = "" if show_buyer else format_html("<div><dt>{}</dt><dd>{}</dd></div>", labels["articles"],
                                                      facts["products"])

@@ -81,3 +81,43 @@ def test_purchases_queries_do_not_grow_with_200_orders(client, roles):
 
 def test_account_links_to_my_claims(client, roles):
     assert URL in get(client, roles["buyer"], reverse("orders:account")).content.decode()
+
+
+# claims/my_claims.html's loop before {% my_claim_rows %}, word for word.
+OLD_ROWS = """{% load i18n %}{% for claim in claims %}
+    <tr data-testid="my-claim">
+      <td><a href="{{ claim.row_url }}">{{ claim.order.number }}</a><br><span class="small text-muted">{{ claim.seller.display_name }}</span></td>
+      <td>{{ claim.get_reason_display }}</td>
+      <td>{{ claim.opened_text }}</td>
+      <td><span class="badge status-{{ claim.status }}">{{ claim.get_status_display }}</span></td>
+      <td>{% if claim.next_step.yours %}<span class="badge text-bg-danger" data-testid="waits-for-you">{% translate "À vous d'agir" %}</span> {% endif %}{{ claim.next_step.text }}{% if claim.next_step.at %}<br><span class="small text-muted">{{ claim.next_step.before }}</span>{% endif %}</td>
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_rows_built_in_python_are_the_former_loop(client, roles, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from claims.models import Claim
+    from tests.factories import SellerFactory
+
+    shop = SellerFactory(display_name="L'atelier <b>&</b> Cie")
+    pending = make_claim(order=make_order(buyer=roles["buyer"], seller=shop))
+    domain.claim_propose(claim_id=pending.pk, seller_user=shop.user, kind=Proposal.Kind.EXCHANGE, now=timezone.now())
+    make_claim(order=make_order(buyer=roles["buyer"], seller=shop, days_ago=30), reason="not_received")
+    support = make_claim(order=make_order(buyer=roles["buyer"]))
+    Claim.objects.filter(pk=support.pk).update(status=Claim.Status.WITH_SUPPORT)
+    ended = make_claim(order=make_order(buyer=roles["buyer"]), reason="different")
+    Claim.objects.filter(pk=ended.pk).update(status=Claim.Status.WITHDRAWN, closed_at=timezone.now())
+    client.force_login(roles["buyer"])
+    client.cookies["django_language"] = language
+    response = client.get(URL)
+    claims = response.context["claims"]
+    with translation.override(language):
+        old = Template(OLD_ROWS).render(Context({"claims": claims}))
+        new = Template("{% load my_claim_rows %}{% my_claim_rows claims %}").render(Context({"claims": claims}))
+    assert new == old and old.count("<tr") == 4
+    assert "L&#x27;atelier &lt;b&gt;&amp;&lt;/b&gt; Cie" in new and 'data-testid="waits-for-you"' in new
+    assert new in response.content.decode()
