@@ -79,6 +79,7 @@ def test_worker_sweep_hands_an_overdue_claim_to_support(celery_worker):
         f"the worker's sweep did not take the claim over within {WAIT_SECONDS} s")
 
 
+@pytest.mark.django_db  # importing the tasks runs Celery's Django fixup: the system checks, which may read the database's features
 def test_every_beat_schedule_entry_names_a_registered_task():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
@@ -87,6 +88,7 @@ def test_every_beat_schedule_entry_names_a_registered_task():
     assert scheduled - set(app.tasks) == set(), "beat would send tasks no worker knows"
 
 
+@pytest.mark.django_db  # importing the tasks runs Celery's Django fixup: the system checks, which may read the database's features
 def test_task_names_are_pinned_not_derived_from_module_paths():
     # Moving a function must not rename its task: queued messages and the beat schedule carry these names.
     app.loader.import_default_modules()
