@@ -69,7 +69,7 @@ def _settle(server, timeout=15):
 
     A closed browser's sockets end on the server a moment later: the agent's `disconnect()` marks them away and
     releases their conversations (SELECT ... FOR UPDATE). Run during the flush between tests, that deadlocked
-    with its TRUNCATE on PostgreSQL (an error at teardown, about one run in ten on a loaded machine).
+    with its TRUNCATE on PostgreSQL: an error at teardown, in 2 of 10 runs on Redis at load 7-10 (1 December).
     """
     from daphne.server import twisted_loop
 
