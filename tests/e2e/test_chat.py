@@ -27,6 +27,8 @@ from .conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
+TIMEOUT_S = 10  # as Playwright's (tests/e2e/conftest.py)
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -115,6 +117,21 @@ def open_all_week(settings):
     settings.CHAT_CLOSED_ON_HOLIDAYS = False
 
 
+def make_available(agent, timeout=TIMEOUT_S):
+    """The agent ticks "Disponible" in the console; wait until the server has stored it (the chat is open).
+
+    The console shows the tick at once and sends it over its socket: a visitor's page loaded before the server
+    wrote it reads "closed, no adviser" and its start button leads to the contact form (seen on a loaded machine).
+    """
+    from helpdesk.chat.queue import availability
+
+    agent.get_by_test_id("presence-available").check()
+    deadline = time.monotonic() + timeout
+    while availability(now=timezone.now()).state != "open":
+        assert time.monotonic() < deadline, f"the agent's presence was not stored within {timeout} s"
+        time.sleep(0.05)
+
+
 def test_alice_chats_with_the_agent_about_her_order_and_finds_the_transcript(chat_site, settings, page, second_page,
                                                                               page_errors, mailoutbox):
     open_all_week(settings)
@@ -125,7 +142,7 @@ def test_alice_chats_with_the_agent_about_her_order_and_finds_the_transcript(cha
     log_in(agent, chat_site, "agent")
     agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
     expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
-    agent.get_by_test_id("presence-available").check()
+    make_available(agent)
     expect(agent.get_by_test_id("console-queue")).to_contain_text("Personne n'attend")
 
     # Alice opens the help centre: the chat opens by itself.
@@ -229,7 +246,7 @@ def test_a_cut_socket_reconnects_and_replays_what_was_written_meanwhile_once(cha
     log_in(agent, chat_site, "agent")
     agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
     expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
-    agent.get_by_test_id("presence-available").check()
+    make_available(agent)
 
     alice.goto(chat_site.url + "/aide/")
     panel = alice.get_by_test_id("chat-panel")
@@ -362,7 +379,7 @@ def test_with_redis_down_the_visitor_is_offered_the_form_and_the_messages_are_th
     log_in(agent, chat_site, "agent")
     agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
     expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
-    agent.get_by_test_id("presence-available").check()
+    make_available(agent)
     visitor.goto(chat_site.url + "/aide/")
     panel = visitor.get_by_test_id("chat-panel")
     panel.get_by_label("Achat").check()
