@@ -314,6 +314,9 @@ CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="")
 # commands per chat message on `channels_redis.core.RedisChannelLayer`, which also drops frames past its
 # `capacity`/`expiry`); the core layer stays a choice. Either way the database is the record of messages.
 CHAT_LAYER_BACKEND = env.str("CHAT_LAYER_BACKEND", default="helpdesk.chat.layers.ChatPubSubChannelLayer")
+# The layer's prefix for its keys and channels: one per site sharing a Redis server. Pub/Sub channels are shared
+# by all the server's dbs, so the db number in CHANNEL_LAYER_URL does not keep two sites' chats apart.
+CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="asgi")
 
 
 if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -324,6 +327,7 @@ if CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
         # sockets connecting at once reaches on the core layer (Pub/Sub holds two per process).
         "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 15,
                    "max_connections": env.int("CHAT_LAYER_MAX_CONNECTIONS", default=1000)}],
+        "prefix": CHANNEL_LAYER_PREFIX,
         # Core layer only (Pub/Sub ignores them): the frames a socket's queue holds, and for how long.
         **({} if "pubsub" in CHAT_LAYER_BACKEND.lower() else {
             "capacity": env.int("CHAT_LAYER_CAPACITY", default=200), "expiry": 60, "group_expiry": 86400}),

@@ -21,8 +21,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 DEMO_PASSWORD = "demo-2026"
 TIMEOUT_MS = 10_000
-# Where a failing test leaves a screenshot of its page.
+# Where a failing test leaves a screenshot of each of its browsers (and, with E2E_TRACE=1, a Playwright trace:
+# `playwright show-trace <file>.zip` replays every action, frame and websocket message).
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"))
+TRACE = os.environ.get("E2E_TRACE", "") not in ("", "0")
 
 
 def pytest_collection_modifyitems(items):
@@ -94,25 +96,40 @@ def _new_tab(browser, live_server, page_errors):
     tab.on("console", lambda message: _console_error(message, page_errors))
     tab.on("pageerror", lambda error: page_errors.append(str(error)))
     tab.on("response", lambda response: _failed_asset(response, page_errors))
+    if TRACE:
+        context.tracing.start(screenshots=True, snapshots=True)
     return context, tab
+
+
+def _close_tab(context, tab, request, suffix=""):
+    """Close a browser; if its test failed, leave its screenshot (and trace) in ARTIFACTS, named after the test."""
+    if getattr(request.node, "e2e_failed", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = f"{request.node.name}{suffix}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+        try:
+            tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001 — a page that cannot be shot must not hide the test's own failure
+            print(f"no screenshot of {name}: {exc}")
+        if TRACE:
+            context.tracing.stop(path=str(ARTIFACTS / f"{name}.zip"))
+    elif TRACE:
+        context.tracing.stop()
+    context.close()
 
 
 @pytest.fixture
 def page(browser, live_server, page_errors, request):
     context, tab = _new_tab(browser, live_server, page_errors)
     yield tab
-    if getattr(request.node, "e2e_failed", False):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    _close_tab(context, tab, request)
 
 
 @pytest.fixture
-def second_page(browser, live_server, page_errors):
+def second_page(browser, live_server, page_errors, request):
     """Another person's browser, beside `page` (the seller's while `page` is the buyer's, say)."""
     context, tab = _new_tab(browser, live_server, page_errors)
     yield tab
-    context.close()
+    _close_tab(context, tab, request, "-second")
 
 
 @pytest.fixture
