@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from claims.forms import AppealForm, ClaimMessageForm, ReturnShipmentForm, SupportReasonForm, WithdrawForm
 from claims.templatetags.claim_tags import actor_name, author_name
 from rakuten_portal.formatting import money
+from rakuten_portal.templatetags.bootstrap_fields import bootstrap_field, bootstrap_form
 
 register = template.Library()
 
@@ -230,3 +232,37 @@ def claim_proposal_cards(context) -> str:
 def claim_attachments(context, attachments) -> str:
     """claims/_attachments.html for one list of files."""
     return _attachments(attachments, _Urls())
+
+
+# The page's forms that read nothing of the claim: unbound, their markup depends only on the language and on
+# which fields the role gets (the internal-note box is an agent's), so it is built once per process for each.
+_STATIC_FORMS = (ClaimMessageForm, SupportReasonForm, AppealForm, ReturnShipmentForm, WithdrawForm)
+_form_html = {}
+
+
+def _static_form(form) -> bool:
+    return type(form) in _STATIC_FORMS and not form.is_bound and not form.initial and form.prefix is None
+
+
+@register.simple_tag
+def claim_form(form) -> str:
+    """{% bootstrap_form form %}, kept per language for the forms above while they are empty."""
+    if not _static_form(form):
+        return bootstrap_form(form)
+    key = (type(form), tuple(form.fields), None, get_language())
+    html = _form_html.get(key)
+    if html is None:
+        html = _form_html[key] = bootstrap_form(form)
+    return html
+
+
+@register.simple_tag
+def claim_field(form, name: str) -> str:
+    """{% bootstrap_field form.name %}, kept like claim_form."""
+    if not _static_form(form):
+        return bootstrap_field(form[name])
+    key = (type(form), tuple(form.fields), name, get_language())
+    html = _form_html.get(key)
+    if html is None:
+        html = _form_html[key] = bootstrap_field(form[name])
+    return html

@@ -258,3 +258,58 @@ def test_the_comparison_sees_the_former_templates(client, people, tmp_path):
     engines = [dict(engine, DIRS=[tmp_path, *engine["DIRS"]]) for engine in settings.TEMPLATES]
     with override_settings(TEMPLATES=engines):
         assert client.get(url).content == b"former page"
+
+
+# Forms sent back with their errors (nothing changes): the page is shown again with what was typed.
+INVALID_POSTS = [
+    ("buyer", with_seller_new, "claims:message", {"body": "  "}),
+    ("staff", with_seller_new, "claims:message", {"body": "", "internal": "on"}),
+    ("seller", with_seller_new, "claims:propose", {"kind": "partial_refund", "amount": "999", "message": "<b>"}),
+    ("seller", with_seller_new, "claims:refuse", {"reason": ""}),
+    ("buyer", with_seller_pending_refund, "claims:ask_support", {"reason": ""}),
+    ("buyer", returning, "claims:return_ship", {"carrier": "<x>", "tracking_number": ""}),
+    ("seller", returning_received, "claims:replacement", {"carrier": "", "tracking_number": "1" * 61}),
+    ("buyer", decided_for_seller, "claims:appeal", {"reason": ""}),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("role, state, action, data", INVALID_POSTS,
+                         ids=[f"{role}-{action}" for role, _, action, _ in INVALID_POSTS])
+def test_a_form_with_errors_is_the_former_page_byte_for_byte(client, people, language, role, state, action, data):
+    claim = state(people, timezone.now())
+    url = reverse(action, args=[claim.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(people[role])
+    client.get(reverse("claims:detail", args=[claim.pk]))
+
+    def post():
+        response = client.post(url, data)
+        assert response.status_code == 200, response.status_code
+        return CSRF.sub('name="csrfmiddlewaretoken" value=""', response.content.decode())
+
+    with _old_templates():
+        before = post()
+    after = post()
+    assert "invalid-feedback" in after or "alert-danger" in after
+    assert after == before
+
+
+def test_an_empty_form_is_built_once_per_language_and_fields():
+    """The kept markup of the static forms is the one bootstrap_form writes, per language and per role's fields."""
+    from claims.forms import ClaimMessageForm
+    from claims.models import ClaimMessage
+    from claims.templatetags.claim_page import claim_form
+    from django.utils import translation
+    from rakuten_portal.templatetags.bootstrap_fields import bootstrap_form
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for role in (ClaimMessage.Role.BUYER, ClaimMessage.Role.SUPPORT):
+                assert claim_form(ClaimMessageForm(role=role)) == bootstrap_form(ClaimMessageForm(role=role))
+                assert claim_form(ClaimMessageForm(role=role)) == bootstrap_form(ClaimMessageForm(role=role))
+    with translation.override("en"):
+        assert "Internal note" in claim_form(ClaimMessageForm(role=ClaimMessage.Role.SUPPORT))
+        assert "Internal note" not in claim_form(ClaimMessageForm(role=ClaimMessage.Role.BUYER))
+    bound = ClaimMessageForm({"body": ""}, role=ClaimMessage.Role.BUYER)
+    assert bound.errors and claim_form(bound) == bootstrap_form(bound) and "alert-danger" in claim_form(bound)
