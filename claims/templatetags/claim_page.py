@@ -13,7 +13,14 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from claims.forms import AppealForm, ClaimMessageForm, ReturnShipmentForm, SupportReasonForm, WithdrawForm
+from claims.forms import (
+    AppealForm,
+    ClaimMessageForm,
+    ProposalForm,
+    ReturnShipmentForm,
+    SupportReasonForm,
+    WithdrawForm,
+)
 from claims.templatetags.claim_tags import actor_name, author_name
 from rakuten_portal.formatting import money
 from rakuten_portal.templatetags.bootstrap_fields import bootstrap_field, bootstrap_form
@@ -244,9 +251,30 @@ def _static_form(form) -> bool:
     return type(form) in _STATIC_FORMS and not form.is_bound and not form.initial and form.prefix is None
 
 
+# The proposal form's fields that read nothing of the claim (the kinds offered, the amount's maximum and the
+# seller's return address do): kept like the forms above while the form is empty.
+_STATIC_FIELDS = {ProposalForm: frozenset({"carrier", "tracking_number", "receipt", "return_postage", "message"})}
+
+
+def _partly_static_form(form) -> str:
+    static, language, parts = _STATIC_FIELDS[type(form)], get_language(), []
+    for field in form:
+        if field.name not in static:
+            parts.append(bootstrap_field(field))
+            continue
+        key = (type(form), (field.name,), field.name, language)
+        html = _form_html.get(key)
+        if html is None:
+            html = _form_html[key] = bootstrap_field(field)
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 — each part is bootstrap_field's
+
+
 @register.simple_tag
 def claim_form(form) -> str:
     """{% bootstrap_form form %}, kept per language for the forms above while they are empty."""
+    if type(form) in _STATIC_FIELDS and not form.is_bound and form.prefix is None:
+        return _partly_static_form(form)  # an empty form has no errors to show above its fields
     if not _static_form(form):
         return bootstrap_form(form)
     key = (type(form), tuple(form.fields), None, get_language())

@@ -313,3 +313,26 @@ def test_an_empty_form_is_built_once_per_language_and_fields():
         assert "Internal note" not in claim_form(ClaimMessageForm(role=ClaimMessage.Role.BUYER))
     bound = ClaimMessageForm({"body": ""}, role=ClaimMessage.Role.BUYER)
     assert bound.errors and claim_form(bound) == bootstrap_form(bound) and "alert-danger" in claim_form(bound)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_proposal_form_keeps_only_what_no_claim_changes(people, language):
+    """Two claims with different kinds offered, amounts and return addresses: each gets its own form."""
+    from claims.forms import ProposalForm
+    from claims.templatetags.claim_page import claim_form
+    from django.utils import translation
+    from rakuten_portal.templatetags.bootstrap_fields import bootstrap_form
+
+    damaged = with_seller_new(people, timezone.now())
+    lost = with_seller_extended(people, timezone.now())
+    with translation.override(language):
+        first = claim_form(ProposalForm(claim=damaged))
+        assert first == bootstrap_form(ProposalForm(claim=damaged))
+        people["shop"].return_address = "Autre <adresse>"
+        people["shop"].save()
+        lost.seller.return_address = "Autre <adresse>"
+        second = claim_form(ProposalForm(claim=lost))
+        assert second == bootstrap_form(ProposalForm(claim=lost)) != first
+        assert "shipment_proof" in second and "shipment_proof" not in first and "Autre &lt;adresse&gt;" in second
+        bound = ProposalForm({"kind": "partial_refund", "amount": "999"}, claim=damaged)
+        assert claim_form(bound) == bootstrap_form(bound) and "is-invalid" in claim_form(bound)
