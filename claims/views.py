@@ -42,13 +42,9 @@ from .photos import process_uploads
 from .selectors import (
     access_claim,
     attachment_visible_to,
-    claim_files,
-    claim_items,
     claim_next_step,
     claims_of_buyer,
-    claim_proposals,
-    claim_thread,
-    claim_timeline,
+    claim_page_rows,
 )
 from .templatetags.claim_tags import deadline_of
 
@@ -60,9 +56,8 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
     """Everything the claim page shows, with the forms of the actions this user may take now."""
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
-    proposals = list(claim_proposals(claim))
-    thread = list(claim_thread(claim, user))
-    opening_photos = claim_files(claim, messages=thread, proposals=proposals)
+    rows = claim_page_rows(claim, user)  # one query for the steps, proposals, thread, files and items
+    proposals, thread = rows["proposals"], rows["thread"]
     for proposal in proposals:
         proposal.proposed_label = _("Proposée le %(date)s") % {
             "date": formats.date_format(timezone.localtime(proposal.created_at), "DATETIME_FORMAT")}
@@ -113,13 +108,13 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "is_staff_viewer": role == ClaimMessage.Role.SUPPORT,
         "can": can,
         "deadline": deadline_of(claim, now),
-        "events": list(claim_timeline(claim)),
+        "events": rows["events"],
         "thread": thread,
         "proposals": proposals,
         "pending_proposal": pending,
         "accepted_proposal": accepted,
-        "opening_photos": opening_photos,
-        "items": claim_items(claim),
+        "opening_photos": rows["opening_photos"],
+        "items": rows["items"],
         "message_form": message_form or (ClaimMessageForm(role=role) if can["message"] else None),
         "proposal_form": proposal_form or (ProposalForm(claim=claim) if can["propose"] else None),
         "decline_form": DeclineForm() if can["accept"] else None,
