@@ -5,10 +5,12 @@ blocks, `{% url %}` and an include per file: most of its template time. Here eac
 each URL pattern reversed once per page, and the markup is the one the templates wrote, byte for byte
 (tests/claims/test_claim_page_html.py renders the former templates beside these).
 """
+import html
+
 from django import template
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -35,9 +37,16 @@ def _safe(text: str) -> str:
     return mark_safe(gettext(text))  # noqa: S308
 
 
-def _datetime(value) -> str:
-    """{{ value|date:"DATETIME_FORMAT" }}."""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+def _datetime(value, fmt=None) -> str:
+    """{{ value|date:"DATETIME_FORMAT" }}; `fmt`: that format, looked up once by a caller with many dates."""
+    return dateformat.format(timezone.localtime(value), fmt or formats.get_format("DATETIME_FORMAT"))
+
+
+def _e(value) -> str:
+    """conditional_escape for the rows' plain values, without its lazy-string wrapper (called a hundred times)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class _Urls:
@@ -90,30 +99,29 @@ def claim_thread_items(context) -> str:
     if not thread:
         return format_html('\n      <li class="text-muted">{}</li>\n    ', _safe("Aucun message pour l'instant."))
     note = format_html('<span class="badge text-bg-warning">{}</span>', _safe("Note interne"))
+    fmt = formats.get_format("DATETIME_FORMAT")
     authors = {}
     rows = []
     for message in thread:
         key = (message.role, message.author_id == viewer_id and message.author_id is not None)
         if key not in authors:
-            authors[key] = author_name(message, claim, viewer_id)
+            authors[key] = _e(author_name(message, claim, viewer_id))
         if message.internal:
             css = " thread-internal"
         elif message.author_id == viewer_id:
             css = " thread-mine"
         else:
             css = ""
-        rows.append(format_html(
-            '\n      <li class="thread-message thread-{}{}">\n'
-            '        <div class="small text-muted mb-1">\n'
-            '          <strong>{}</strong> · {}\n'
-            '          {}\n'
-            '        </div>\n'
-            '        {}\n'
-            '        {}\n'
-            '      </li>\n    ',
-            message.role, css, authors[key], _datetime(message.created_at), note if message.internal else "",
-            format_html('<div class="text-prewrap">{}</div>', message.body) if message.body else "",
-            _attachments(message.files, urls)))
+        body = f'<div class="text-prewrap">{_e(message.body)}</div>' if message.body else ""
+        rows.append(
+            f'\n      <li class="thread-message thread-{_e(message.role)}{css}">\n'
+            f'        <div class="small text-muted mb-1">\n'
+            f'          <strong>{authors[key]}</strong> · {_e(_datetime(message.created_at, fmt))}\n'
+            f'          {note if message.internal else ""}\n'
+            f'        </div>\n'
+            f'        {body}\n'
+            f'        {_attachments(message.files, urls)}\n'
+            f'      </li>\n    ')
     return mark_safe("".join(rows))
 
 
@@ -126,17 +134,19 @@ def _detail(detail: str) -> str:
 def claim_timeline_items(context) -> str:
     """The `<li>` of every step of the timeline (claims/_claim_timeline.html's loop)."""
     claim, viewer_id = context["claim"], _viewer_id(context)
-    rows = []
+    rows, fmt, actors = [], formats.get_format("DATETIME_FORMAT"), {}
     for event in context["events"]:
-        rows.append(format_html(
-            '\n      <li data-kind="{}">\n'
-            '        <strong>{}</strong>\n'
-            '        <br><span class="small text-muted">{} · {}</span>\n'
-            '        {}\n'
-            '      </li>\n    ',
-            event.kind, event.get_kind_display(), _datetime(event.at), actor_name(event, claim, viewer_id),
-            format_html('<br><span class="small">{}</span>', _detail(event.detail)) if event.detail else ""))
-    return mark_safe("".join(rows))
+        actor_key = (event.automatic, event.actor_id)
+        if actor_key not in actors:
+            actors[actor_key] = _e(actor_name(event, claim, viewer_id))
+        detail = f'<br><span class="small">{_detail(event.detail)}</span>' if event.detail else ""
+        rows.append(
+            f'\n      <li data-kind="{_e(event.kind)}">\n'
+            f'        <strong>{_e(event.get_kind_display())}</strong>\n'
+            f'        <br><span class="small text-muted">{_e(_datetime(event.at, fmt))} · {actors[actor_key]}</span>\n'
+            f'        {detail}\n'
+            f'      </li>\n    ')
+    return mark_safe("".join(rows))  # noqa: S308 — every value above is escaped
 
 
 def _accept_forms(context, proposal, urls, csrf) -> str:
