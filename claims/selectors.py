@@ -49,7 +49,6 @@ _PUBLIC_MESSAGES = Prepared(lambda claim_id: ClaimMessage.objects.filter(claim_i
                             .order_by("created_at", "id"))
 _PROPOSALS = Prepared(lambda claim_id: Proposal.objects.filter(claim_id=claim_id).order_by("-created_at", "-id"))
 _FILES = Prepared(lambda claim_id: Attachment.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
-_ITEMS = Prepared(lambda claim_id: OrderLine.objects.filter(claims__id=claim_id))
 # The same five reads in one round trip, for the claim page (with and without the internal notes).
 _PAGE_PARTS = {
     "events": lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id).order_by("at", "id"),
@@ -74,11 +73,6 @@ def access_claim(user, claim_id) -> Claim:
     if not found:
         raise Http404
     return found[0]
-
-
-def claim_items(claim: Claim) -> list[OrderLine]:
-    """The order lines the claim is about."""
-    return _ITEMS(claim_id=claim.pk)
 
 
 def order_claim_context(*, order, user, now) -> dict:

@@ -33,8 +33,9 @@ _PK, _PK2 = 987654321, 987654322  # placeholders reversed once, then replaced by
 
 
 def _safe(text: str) -> str:
-    """A catalogue text, written as {% translate "…" %} wrote it: not escaped (the translations are ours)."""
-    return mark_safe(gettext(text))  # noqa: S308
+    """A catalogue text (`gettext("…")`, a literal, so makemessages finds it), written as {% translate "…" %}
+    wrote it: not escaped (the translations are ours)."""
+    return mark_safe(text)  # noqa: S308
 
 
 def _datetime(value, fmt=None) -> str:
@@ -97,8 +98,8 @@ def claim_thread_items(context) -> str:
     claim, urls, viewer_id = context["claim"], _Urls(), _viewer_id(context)
     thread = context["thread"]
     if not thread:
-        return format_html('\n      <li class="text-muted">{}</li>\n    ', _safe("Aucun message pour l'instant."))
-    note = format_html('<span class="badge text-bg-warning">{}</span>', _safe("Note interne"))
+        return format_html('\n      <li class="text-muted">{}</li>\n    ', _safe(gettext("Aucun message pour l'instant.")))
+    note = format_html('<span class="badge text-bg-warning">{}</span>', _safe(gettext("Note interne")))
     fmt = formats.get_format("DATETIME_FORMAT")
     authors = {}
     rows = []
@@ -164,7 +165,7 @@ def _accept_forms(context, proposal, urls, csrf) -> str:
             '\n          <fieldset class="mb-2" data-testid="refund-to"><legend class="form-label fs-6">{}</legend>\n'
             '            {}\n'
             '          </fieldset>\n          ',
-            _safe("Où voulez-vous être remboursé ?"), mark_safe(options))
+            _safe(gettext("Où voulez-vous être remboursé ?")), mark_safe(options))
     return format_html(
         '\n      <div class="d-flex flex-wrap gap-2 mt-3 align-items-start">\n'
         '        <form method="post" action="{}">{}\n'
@@ -181,9 +182,9 @@ def _accept_forms(context, proposal, urls, csrf) -> str:
         '        </details>\n'
         '      </div>\n    ',
         urls("claims:accept", claim.pk, proposal.pk), csrf, refund_to,
-        _safe("Accepter cette proposition ? La réclamation sera close comme résolue."), _safe("Accepter"),
-        _safe("Refuser"), urls("claims:decline", claim.pk, proposal.pk), csrf, proposal.pk,
-        context["decline_form"]["reason"].label, proposal.pk, _safe("Refuser la proposition"))
+        _safe(gettext("Accepter cette proposition ? La réclamation sera close comme résolue.")), _safe(gettext("Accepter")),
+        _safe(gettext("Refuser")), urls("claims:decline", claim.pk, proposal.pk), csrf, proposal.pk,
+        context["decline_form"]["reason"].label, proposal.pk, _safe(gettext("Refuser la proposition")))
 
 
 def _proposal(context, proposal, urls, csrf) -> str:
@@ -191,7 +192,7 @@ def _proposal(context, proposal, urls, csrf) -> str:
     is_buyer, is_seller, can = context["is_buyer"], context["is_seller"], context["can"]
     pending = proposal.is_pending
     amount = format_html(' — <span class="fw-bold">{}</span>', money(proposal.amount)) if proposal.amount else ""
-    status = _safe("En attente de l'acheteur") if pending and not is_buyer else proposal.get_status_display()
+    status = _safe(gettext("En attente de l'acheteur")) if pending and not is_buyer else proposal.get_status_display()
     carrier = ""
     if proposal.carrier:
         carrier = format_html('<p class="mb-1">{}</p>', mark_safe(
@@ -199,20 +200,20 @@ def _proposal(context, proposal, urls, csrf) -> str:
             % {"carrier": conditional_escape(proposal.carrier), "number": conditional_escape(proposal.tracking_number)}))
     address = ""
     if proposal.return_address:
-        postage = _safe("Frais de retour à la charge du vendeur." if proposal.postage_by_seller
-                        else "Frais de retour à la charge de l'acheteur.")
+        postage = _safe(gettext("Frais de retour à la charge du vendeur.") if proposal.postage_by_seller
+                        else gettext("Frais de retour à la charge de l'acheteur."))
         days = ""
         if pending:
             days = mark_safe(gettext("Si vous acceptez, vous aurez %(days)s jours ouvrés pour expédier l'article.")
                              % {"days": conditional_escape(context["windows"]["return_ship_days"])})
         address = format_html(
             '<p class="mb-1">{} <span class="text-prewrap">{}</span><br>\n      {}\n      {}</p>',
-            _safe("Adresse de retour :"), proposal.return_address, postage, days)
+            _safe(gettext("Adresse de retour :")), proposal.return_address, postage, days)
     if pending and can["accept"]:
         actions = _accept_forms(context, proposal, urls, csrf)
     elif pending and is_seller:
         actions = format_html('\n      <p class="small text-muted mt-2 mb-0">{}</p>\n    ', _safe(
-            "En attente de la réponse de l'acheteur. Une nouvelle proposition remplacerait celle-ci."))
+            gettext("En attente de la réponse de l'acheteur. Une nouvelle proposition remplacerait celle-ci.")))
     else:
         actions = ""
     return format_html(
