@@ -20,14 +20,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order, OrderMessage, SellerProfile
+from orders.models import Order, OrderLine, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
 from rakuten_portal.dates import date_text
 from rakuten_portal.paths import row_path
+from rakuten_portal.prepared_queries import Prepared, PreparedUnion
 from rakuten_portal.prepared_sql import fetch, prepared
+from rakuten_portal.request_ids import parse_id
 
 from .eligibility import claim_eligibility
-from .models import Attachment, Claim, Proposal
+from .models import Attachment, Claim, ClaimEvent, ClaimMessage, Proposal
 
 
 def claims_visible_to(user):
@@ -39,12 +41,45 @@ def claims_visible_to(user):
     return Claim.objects.filter(Q(buyer=user) | Q(seller__user=user))
 
 
+def _visible_claim(queryset, claim_id):
+    return (queryset.select_related("order", "buyer", "seller__user", "assigned_to").filter(pk=claim_id)
+            .order_by("pk")[:1])
+
+
+# The claim page's queries, compiled once (rakuten_portal/prepared_queries.py): the same SQL for every claim.
+_AGENT_CLAIM = Prepared(lambda claim_id: _visible_claim(Claim.objects.all(), claim_id))
+_PARTY_CLAIM = Prepared(lambda claim_id, user_id: _visible_claim(
+    Claim.objects.filter(Q(buyer_id=user_id) | Q(seller__user_id=user_id)), claim_id))
+_EVENTS = Prepared(lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id).order_by("at", "id"))
+_MESSAGES = Prepared(lambda claim_id: ClaimMessage.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
+_PUBLIC_MESSAGES = Prepared(lambda claim_id: ClaimMessage.objects.filter(claim_id=claim_id, internal=False)
+                            .order_by("created_at", "id"))
+_PROPOSALS = Prepared(lambda claim_id: Proposal.objects.filter(claim_id=claim_id).order_by("-created_at", "-id"))
+_FILES = Prepared(lambda claim_id: Attachment.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
+# The same five reads in one round trip, for the claim page (with and without the internal notes).
+_PAGE_PARTS = {
+    "events": lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id).order_by("at", "id"),
+    "proposals": lambda claim_id: Proposal.objects.filter(claim_id=claim_id).order_by("-created_at", "-id"),
+    "files": lambda claim_id: Attachment.objects.filter(claim_id=claim_id).order_by("created_at", "id"),
+    "items": lambda claim_id: OrderLine.objects.filter(claims__id=claim_id).order_by("id"),
+}
+_AGENT_PAGE = PreparedUnion(**_PAGE_PARTS, thread=lambda claim_id: ClaimMessage.objects.filter(
+    claim_id=claim_id).order_by("created_at", "id"))
+_PARTY_PAGE = PreparedUnion(**_PAGE_PARTS, thread=lambda claim_id: ClaimMessage.objects.filter(
+    claim_id=claim_id, internal=False).order_by("created_at", "id"))
+
+
 def access_claim(user, claim_id) -> Claim:
-    """The claim if the user may see it, else 404 (never 403: it would confirm it exists)."""
-    claim = claims_visible_to(user).select_related("order", "buyer", "seller__user", "assigned_to").filter(pk=claim_id).first()
-    if claim is None:
+    """The claim if the user may see it, else 404 (never 403: it would confirm it exists).
+
+    `claims_visible_to(user)` as one compiled query: all claims for an agent, else the user's as buyer or seller."""
+    claim_id = parse_id(claim_id)
+    if not user.is_authenticated or not claim_id:
         raise Http404
-    return claim
+    found = _AGENT_CLAIM(claim_id=claim_id) if is_agent(user) else _PARTY_CLAIM(claim_id=claim_id, user_id=user.pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def order_claim_context(*, order, user, now) -> dict:
@@ -63,33 +98,43 @@ def order_claim_context(*, order, user, now) -> dict:
     return {"claims": claims, "open_claim": open_claim, "eligibility": eligibility}
 
 
-def claim_timeline(claim: Claim):
-    """Every step of the claim, oldest first (internal notes are messages, never events)."""
-    return claim.events.select_related("actor").order_by("at", "id")
+def claim_timeline(claim: Claim) -> list[ClaimEvent]:
+    """Every step of the claim, oldest first (internal notes are messages, never events). The page names the
+    actor from its id and the claim's parties: the user rows are not read."""
+    return _EVENTS(claim_id=claim.pk)
 
 
-def claim_thread(claim: Claim, user):
-    """The claim's messages; internal notes only for agents (their files come from `claim_files`)."""
-    messages = claim.messages.select_related("author").order_by("created_at", "id")
-    if not is_agent(user):
-        messages = messages.filter(internal=False)
-    return messages
+def claim_thread(claim: Claim, user) -> list[ClaimMessage]:
+    """The claim's messages; internal notes only for agents (their files come from `claim_files`). Authors are
+    named from their role and the claim's parties, not read."""
+    return (_MESSAGES if is_agent(user) else _PUBLIC_MESSAGES)(claim_id=claim.pk)
 
 
-def claim_proposals(claim: Claim):
+def claim_proposals(claim: Claim) -> list[Proposal]:
     """The seller's proposals, newest first (their receipts come from `claim_files`)."""
-    return claim.proposals.order_by("-created_at", "-id")
+    return _PROPOSALS(claim_id=claim.pk)
 
 
-def claim_files(claim: Claim, *, messages, proposals) -> list[Attachment]:
-    """Every file of the claim in one query, handed to its message or proposal as `.files`; the opening
-    photos (on neither) are returned. Files of messages the user does not see (internal notes) are dropped."""
+def claim_page_rows(claim: Claim, user) -> dict:
+    """What the claim page lists, in one query: its steps ("events"), proposals, thread (internal notes only
+    for agents), items and the opening photos ("opening_photos"); each file handed to its message or proposal
+    as `.files`, as `claim_files` does."""
+    rows = (_AGENT_PAGE if is_agent(user) else _PARTY_PAGE)(claim_id=claim.pk)
+    rows["opening_photos"] = claim_files(claim, messages=rows["thread"], proposals=rows["proposals"],
+                                         attachments=rows.pop("files"))
+    return rows
+
+
+def claim_files(claim: Claim, *, messages, proposals, attachments=None) -> list[Attachment]:
+    """Every file of the claim in one query (or those given), handed to its message or proposal as `.files`; the
+    opening photos (on neither) are returned. Files of messages the user does not see (internal notes) are
+    dropped."""
     by_message = {message.pk: message for message in messages}
     by_proposal = {proposal.pk: proposal for proposal in proposals}
     for owner in (*messages, *proposals):
         owner.files = []
     opening = []
-    for attachment in claim.attachments.order_by("created_at", "id"):
+    for attachment in (_FILES(claim_id=claim.pk) if attachments is None else attachments):
         if attachment.message_id is not None:
             if attachment.message_id in by_message:
                 by_message[attachment.message_id].files.append(attachment)

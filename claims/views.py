@@ -44,12 +44,9 @@ from .photos import process_uploads
 from .selectors import (
     access_claim,
     attachment_visible_to,
-    claim_files,
     claim_next_step,
     claims_of_buyer,
-    claim_proposals,
-    claim_thread,
-    claim_timeline,
+    claim_page_rows,
 )
 from .templatetags.claim_tags import deadline_of
 
@@ -61,9 +58,8 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
     """Everything the claim page shows, with the forms of the actions this user may take now."""
     user, now = request.user, timezone.now()
     role = domain.role_of(claim, user)
-    proposals = list(claim_proposals(claim))
-    thread = list(claim_thread(claim, user))
-    opening_photos = claim_files(claim, messages=thread, proposals=proposals)
+    rows = claim_page_rows(claim, user)  # one query for the steps, proposals, thread, files and items
+    proposals, thread = rows["proposals"], rows["thread"]
     for proposal in proposals:
         proposal.proposed_label = _("Proposée le %(date)s") % {
             "date": formats.date_format(timezone.localtime(proposal.created_at), "DATETIME_FORMAT")}
@@ -101,10 +97,12 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "appeal": Appeal.objects.filter(claim=claim).first() if claim.is_appealed else None,
         "appeal_until": appeals.appeal_deadline(claim),
         "item_return": item_return,
-        "return_form": return_form or ReturnShipmentForm(),
-        "support_form": support_form or SupportReasonForm(),
-        "refuse_form": refuse_form or SupportReasonForm(),
-        "appeal_form": appeal_form or AppealForm(),
+        # Each form built only when the page shows it (the templates test the same `can` entries).
+        "return_form": return_form or (ReturnShipmentForm() if can.get("return_ship") or can.get("replacement")
+                                       else None),
+        "support_form": support_form or (SupportReasonForm() if can["ask_support"] else None),
+        "refuse_form": refuse_form or (SupportReasonForm() if can["refuse"] else None),
+        "appeal_form": appeal_form or (AppealForm() if can["appeal"] else None),
         "order": claim.order,
         "role": role,
         "is_buyer": is_buyer,
@@ -112,17 +110,17 @@ def claim_page_context(request, claim, *, message_form=None, proposal_form=None,
         "is_staff_viewer": role == ClaimMessage.Role.SUPPORT,
         "can": can,
         "deadline": deadline_of(claim, now),
-        "events": list(claim_timeline(claim)),
+        "events": rows["events"],
         "thread": thread,
         "proposals": proposals,
         "pending_proposal": pending,
         "accepted_proposal": accepted,
-        "opening_photos": opening_photos,
-        "items": list(claim.items.all()),
-        "message_form": message_form or ClaimMessageForm(role=role),
+        "opening_photos": rows["opening_photos"],
+        "items": rows["items"],
+        "message_form": message_form or (ClaimMessageForm(role=role) if can["message"] else None),
         "proposal_form": proposal_form or (ProposalForm(claim=claim) if can["propose"] else None),
-        "decline_form": DeclineForm(),
-        "withdraw_form": WithdrawForm(),
+        "decline_form": DeclineForm() if can["accept"] else None,
+        "withdraw_form": WithdrawForm() if can["withdraw"] else None,
     }
 
 

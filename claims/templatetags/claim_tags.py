@@ -54,10 +54,9 @@ def _viewer_id(context):
     return request.user.pk if request is not None and request.user.is_authenticated else None
 
 
-@register.simple_tag(takes_context=True)
-def author_label(context, message: ClaimMessage, claim: Claim) -> str:
+def author_name(message: ClaimMessage, claim: Claim, viewer_id) -> str:
     """How the thread names a message's author ("Vous" for the viewer's own), without another query."""
-    if message.author_id is not None and message.author_id == _viewer_id(context):
+    if message.author_id is not None and message.author_id == viewer_id:
         return _("Vous")
     if message.role == ClaimMessage.Role.SELLER:
         return _("%(name)s (vendeur)") % {"name": claim.seller.display_name}
@@ -66,15 +65,26 @@ def author_label(context, message: ClaimMessage, claim: Claim) -> str:
     return _("Service client Rakuten")
 
 
-@register.simple_tag(takes_context=True)
-def actor_label(context, event, claim: Claim) -> str:
+def actor_name(event, claim: Claim, viewer_id) -> str:
     """Who did a step of the timeline ("Vous" for the viewer)."""
     if event.automatic or event.actor_id is None:
         return _("Automatique")
-    if event.actor_id == _viewer_id(context):
+    if event.actor_id == viewer_id:
         return _("Vous")
     if event.actor_id == claim.buyer_id:
         return _("Acheteur")
     if event.actor_id == claim.seller.user_id:
         return _("Vendeur")
     return _("Service client Rakuten")
+
+
+@register.simple_tag(takes_context=True)
+def author_label(context, message: ClaimMessage, claim: Claim) -> str:
+    """author_name in a template (the claim page builds its thread with claims/templatetags/claim_page.py)."""
+    return author_name(message, claim, _viewer_id(context))
+
+
+@register.simple_tag(takes_context=True)
+def actor_label(context, event, claim: Claim) -> str:
+    """actor_name in a template."""
+    return actor_name(event, claim, _viewer_id(context))

@@ -8,6 +8,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from rakuten_portal.widget_html import widget_html
+
 register = template.Library()
 
 _ASTERISK = mark_safe('<span class="asteriskField">*</span>')
@@ -55,14 +57,14 @@ def bootstrap_field(field) -> str:
         return format_html(
             '<div class="mb-3"><div id="div_{}" class="form-check">{}<label for="{}" class="form-check-label">{}'
             "</label>{}{}</div></div>",
-            field.auto_id, field.as_widget(attrs={"class": "form-check-input" + invalid}), field.id_for_label,
+            field.auto_id, widget_html(field, attrs={"class": "form-check-input" + invalid}), field.id_for_label,
             field.label, _errors(field), _help(field))
     css = "form-select" if isinstance(widget, forms.Select) else "form-control"
     required = field.field.required
     return format_html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label{}">{}{}</label>{}{}{}</div>',
         field.auto_id, field.id_for_label, " requiredField" if required else "", field.label,
-        _ASTERISK if required else "", field.as_widget(attrs={"class": css + invalid}), _errors(field), _help(field))
+        _ASTERISK if required else "", widget_html(field, attrs={"class": css + invalid}), _errors(field), _help(field))
 
 
 @register.simple_tag
