@@ -18,7 +18,7 @@ from .broadcast import LayerDown
 from .domain import ChatError, presence_disconnect
 from .models import ChatMessage, Conversation
 from .presence import can_handle_chat, presence_connect, presence_heartbeat
-from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of
+from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of, with_queue_position
 
 logger = logging.getLogger(__name__)
 
@@ -244,10 +244,10 @@ class VisitorConsumer(ChatConsumer):
 
     def started(self, *, conversation_id: int):
         """After a start: `joined`, every message stored, then the state (`queue` or `assigned`)."""
-        conversation = Conversation.objects.select_related("agent").get(pk=conversation_id)
+        conversation = with_queue_position(Conversation.objects.select_related("agent")).get(pk=conversation_id)
         messages = domain.messages_after(conversation=conversation, after=0)
         if conversation.is_waiting:
-            state = frames.visitor_queue(conversation, now=timezone.now())
+            state = frames.visitor_queue(conversation, now=timezone.now(), position=conversation.queue_position)
             self.place = (state["position"], state["estimated_wait_seconds"])
         elif conversation.is_active:
             state = frames.assigned(conversation)
@@ -291,10 +291,17 @@ class VisitorConsumer(ChatConsumer):
                 audience="agent")
 
     async def on_end(self, content):
-        conversation = await self.own()
-        closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
-                                 by=Conversation.ClosedBy.VISITOR, now=timezone.now(),
-                                 actor=self.user if self.user and self.user.is_authenticated else None)
+        actor = self.user if self.user and self.user.is_authenticated else None
+        closed = None
+        if self.conversation_id:
+            # The conversation this socket joined is the visitor's (found from their account or session):
+            # closed without reading it again. Already closed: the visitor's open one, as below.
+            closed = await self.call(domain.conversation_close, conversation_id=self.conversation_id,
+                                     by=Conversation.ClosedBy.VISITOR, now=timezone.now(), actor=actor)
+        if closed is None:
+            conversation = await self.own()
+            closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
+                                     by=Conversation.ClosedBy.VISITOR, now=timezone.now(), actor=actor)
         if closed is None:
             raise ChatError("closed", await self.call(lambda: _("Cette conversation est déjà terminée.")))
         await self.leave_queue()
