@@ -24,7 +24,7 @@ from orders.numbering import next_numbers
 from orders.selectors import orders_bought_by
 
 from .models import AgentPresence, ChatEvent, ChatMessage, Conversation
-from .presence import lapse_cutoff, present_agents
+from .presence import is_present_row, lapse_cutoff, present_agents
 from .queue import availability, open_conversation_of
 
 State = Conversation.State
@@ -249,9 +249,15 @@ def messages_after(*, conversation: Conversation, after: int = 0):
     return list(ChatMessage.objects.filter(conversation=conversation, pk__gt=after).order_by("id"))
 
 
-def _seat_free(agent, now: datetime) -> bool:
-    row = present_agents(now=now).filter(agent=agent).first()
-    return row is not None and row.active < row.capacity
+def _seat_free(presence: AgentPresence | None, now: datetime) -> bool:
+    """The agent (their presence row, read locked) is present (present_agents' rule) with a seat free.
+
+    The count is its own statement, after the lock: it sees the takes this agent committed meanwhile.
+    """
+    if presence is None or not is_present_row(presence, now=now):
+        return False
+    active = Conversation.objects.filter(agent_id=presence.agent_id, state=State.ACTIVE).count()
+    return active < presence.capacity
 
 
 def conversation_take(*, conversation_id: int, agent, now: datetime) -> Conversation:
@@ -262,8 +268,8 @@ def conversation_take(*, conversation_id: int, agent, now: datetime) -> Conversa
         raise ChatError("take_refused", _("Un autre conseiller a déjà pris cette conversation."))
     with transaction.atomic():
         # One agent's takes one after the other, so that two at once cannot pass their capacity.
-        AgentPresence.objects.select_for_update().filter(agent=agent).first()
-        if not _seat_free(agent, now):
+        presence = AgentPresence.objects.select_for_update().filter(agent=agent).first()
+        if not _seat_free(presence, now):
             raise ChatError("not_allowed", _(
                 "Vous ne pouvez pas prendre de conversation : passez « disponible », ou terminez-en une "
                 "(vous êtes à votre maximum)."))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from helpdesk.opening_hours import chat_schedule
 
 from .models import Conversation
-from .presence import seats
+from .presence import any_present, seats
 
 # Place estimates are drawn from the conversations of the last day.
 HANDLE_WINDOW = timedelta(days=1)
@@ -119,7 +119,7 @@ def availability(*, now: datetime) -> Availability:
         if hours.opens:
             message = _("%(closed)s Elle ouvre %(when)s.") % {"closed": message, "when": hours.opens}
         return Availability("closed", hours.reason, message, hours.opens, queue_length)
-    if not seats(now=now).agents:
+    if not any_present(now=now):
         return Availability("closed", "no_agent", _("Aucun conseiller n'est disponible pour le moment."), None,
                             queue_length)
     if queue_length >= settings.CHAT_QUEUE_MAX:

@@ -336,3 +336,26 @@ def test_the_place_read_with_the_row_is_the_counted_place(make_agent, now):
     counted = {c.pk: queue_position(Conversation.objects.get(pk=c.pk)) for c in conversations}
     assert read == counted == {conversations[0].pk: 1, conversations[1].pk: 0, conversations[2].pk: 2,
                                conversations[3].pk: 3, conversations[4].pk: 4}
+
+
+@pytest.mark.parametrize("status, seen_seconds_ago, allowed", [
+    ("available", 0, True), ("available", 119, True), ("available", 121, False), ("away", 0, False)])
+def test_a_take_follows_the_presence_rule_of_the_agents_list(make_agent, now, settings, status, seen_seconds_ago,
+                                                             allowed):
+    """The take reads the agent's locked presence row itself: the same rule as present_agents (the consoles' list)."""
+    from helpdesk.chat.models import AgentPresence
+    from helpdesk.chat.presence import present_agents
+
+    settings.CHAT_PRESENCE_LAPSE_SECONDS = 120
+    anna = make_agent("agent-anna")
+    AgentPresence.objects.filter(agent=anna).update(status=status, last_seen_at=now - timedelta(seconds=seen_seconds_ago))
+    conversation = start(now - timedelta(seconds=seen_seconds_ago)) if allowed else None
+    assert present_agents(now=now).filter(agent=anna).exists() is allowed
+    conversation = conversation or Conversation.objects.create(
+        topic="tracking", session_key="s9", visitor_name="Zoé", created_at=now, queued_at=now, last_activity_at=now)
+    if allowed:
+        assert domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now).agent == anna
+    else:
+        with pytest.raises(ChatError) as refused:
+            domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now)
+        assert refused.value.code == "not_allowed"
