@@ -7,7 +7,6 @@ import asyncio
 import logging
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import broadcast, domain, frames
 from .broadcast import LayerDown
+from .db import in_thread
 from .domain import ChatError, presence_disconnect
 from .models import ChatMessage, Conversation
 from .presence import can_handle_chat, presence_connect, presence_heartbeat, present_agents
@@ -23,7 +23,6 @@ from .queue import WaitEstimate, availability, last_conversation_of, open_conver
 logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
-_SERIAL_DATABASE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _language_of(scope) -> str:
@@ -46,8 +45,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         # Each call is its own transaction, so on PostgreSQL the calls of many sockets run side by side in
         # the thread pool instead of queueing behind one thread; SQLite writes one at a time anyway (and
-        # its shared in-memory test database locks tables instead of waiting).
-        return await database_sync_to_async(run, thread_sensitive=_SERIAL_DATABASE)()
+        # its shared in-memory test database locks tables instead of waiting). helpdesk/chat/db.py.
+        return await in_thread(run)
 
     async def dispatch(self, message):
         """Channels' dispatch without its `aclose_old_connections()` before every handler.
@@ -55,8 +54,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         Channels runs that hop for each websocket frame and each layer event, through the one
         thread-sensitive thread that every socket of the process shares: three hops per chat message
         (the sender's frame, the two sockets receiving it), queued behind each other. It is not needed
-        here: these consumers touch the database only inside `call()` (database_sync_to_async), which
-        closes stale connections around every call.
+        here: these consumers touch the database only inside `call()` (db.in_thread: Channels'
+        database_sync_to_async), which closes stale connections around every call.
         """
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
@@ -379,7 +378,7 @@ class AgentConsumer(ChatConsumer):
         self.conversations: set[int] = set()
         self.shown: dict[str, list] = {}
         self.present = False
-        if not await database_sync_to_async(can_handle_chat)(self.user):
+        if not await in_thread(can_handle_chat, user=self.user):
             await self.close(code=FORBIDDEN)
             return
         await self.accept()
