@@ -154,6 +154,17 @@ def main():
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_on_connection)
+    # Django's health check (CONN_HEALTH_CHECKS) runs SELECT 1 on psycopg's own cursor, past the wrapper above.
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    is_usable = DatabaseWrapper.is_usable
+
+    def counted_is_usable(self):
+        with _lock:
+            statements["(health check) django/db/backends/postgresql/base.py is_usable | SELECT 1"] += 1
+        return is_usable(self)
+
+    DatabaseWrapper.is_usable = counted_is_usable
     from daphne.cli import CommandLineInterface
 
     sampling = os.environ.get("CHAT_PROFILE_SAMPLE") == "1"
