@@ -138,6 +138,8 @@ def start_server(port: int, index: int = 0, profile: str = ""):
            "CHAT_MESSAGES_PER_MINUTE": "60", "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
            "AXES_ENABLED": "0", "CHAT_LAYER_CAPACITY": os.environ.get("CHAT_LAYER_CAPACITY", "1000"),
            "CHAT_LAYER_BACKEND": LAYERS[LAYER[0]]}
+    if ARENAS[0]:  # glibc's malloc arenas for the server (README, production: MALLOC_ARENA_MAX=2)
+        env["MALLOC_ARENA_MAX"] = str(ARENAS[0])
     log = open(f"{SERVER_LOG}.{index}", "wb")  # noqa: SIM115 — kept open for the server's life
     daphne = ["-b", "127.0.0.1", "-p", str(port), "rakuten_portal.asgi:application"]
     if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
@@ -187,6 +189,7 @@ class Stats:
 HANDSHAKE_RETRIES = [0]
 LAYERS = {"pubsub": "helpdesk.chat.layers.ChatPubSubChannelLayer", "core": "channels_redis.core.RedisChannelLayer"}
 LAYER = ["pubsub"]
+ARENAS = [0]
 
 
 async def open_socket(url: str, cookie: str):
@@ -420,8 +423,11 @@ def main():
     parser.add_argument("--warmup", type=int, default=0,
                         help="visitors who chat once (not counted) before the memory 'before' is read")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
+    parser.add_argument("--malloc-arena-max", type=int, default=int(os.environ.get("MALLOC_ARENA_MAX", 0) or 0),
+                        help="MALLOC_ARENA_MAX for the servers (glibc; 0: glibc's default, 8 per core)")
     args = parser.parse_args()
     LAYER[0] = args.layer
+    ARENAS[0] = args.malloc_arena_max
     if args.agents * CAPACITY < args.visitors:
         raise SystemExit(f"{args.agents} agents × {CAPACITY} seats cannot take {args.visitors} visitors at once")
 
@@ -466,7 +472,7 @@ def main():
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
         f"each answered ({len(stats.sent)} messages sent{f', {args.rounds} rounds' if args.rounds > 1 else ''}), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
-        f"PostgreSQL; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"PostgreSQL{f', MALLOC_ARENA_MAX={ARENAS[0]}' if ARENAS[0] else ''}; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
         f"  delivery latency p99  {percentile(latencies, 0.99) if latencies else float('nan'):8.1f} ms",

@@ -127,6 +127,26 @@ def _memory_probe(signum, frame):
         out.write("\n".join(lines) + "\n\n")
 
 
+def _dump_yappi():
+    import yappi
+
+    yappi.stop()
+    stats = yappi.get_func_stats()
+    total = sum(t.ttot for t in yappi.get_thread_stats())
+    with open(OUT.removesuffix(".json") + ".yappi.txt", "w") as out:
+        out.write(f"CPU in profiled threads {total:.2f} s\n\n-- by own time (tsub) --\n")
+        for entry in sorted(stats, key=lambda e: -e.tsub)[:60]:
+            out.write(f"{entry.tsub:8.3f} {entry.ttot:8.3f} {entry.ncall:8d} {_yname(entry)}\n")
+        out.write("\n-- by total time (ttot), the project's and the libraries' entry points --\n")
+        for entry in sorted(stats, key=lambda e: -e.ttot)[:200]:
+            out.write(f"{entry.ttot:8.3f} {entry.tsub:8.3f} {entry.ncall:8d} {_yname(entry)}\n")
+
+
+def _yname(entry) -> str:
+    module = entry.module.split("site-packages/")[-1].replace("/work/wt/chat/", "").split("python3.12/")[-1]
+    return f"{module}:{entry.lineno} {entry.name}"
+
+
 def main():
     import os
     import signal
@@ -134,12 +154,31 @@ def main():
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_on_connection)
+    # Django's health check (CONN_HEALTH_CHECKS) runs SELECT 1 on psycopg's own cursor, past the wrapper above.
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    is_usable = DatabaseWrapper.is_usable
+
+    def counted_is_usable(self):
+        with _lock:
+            statements["(health check) django/db/backends/postgresql/base.py is_usable | SELECT 1"] += 1
+        return is_usable(self)
+
+    DatabaseWrapper.is_usable = counted_is_usable
     from daphne.cli import CommandLineInterface
 
     sampling = os.environ.get("CHAT_PROFILE_SAMPLE") == "1"
     memory = os.environ.get("CHAT_PROFILE_MODE") == "memory"
+    # CHAT_PROFILE_MODE=yappi: CPU time per function in every thread (yappi's CPU clock; yappi is not in
+    # requirements: `pip install --target DIR yappi` and PYTHONPATH=DIR). Written to OUT.yappi.txt.
+    use_yappi = os.environ.get("CHAT_PROFILE_MODE") == "yappi"
     profile = cProfile.Profile()
-    if memory:
+    if use_yappi:
+        import yappi
+
+        yappi.set_clock_type("cpu")
+        yappi.start(builtins=False, profile_threads=True)
+    elif memory:
         signal.signal(signal.SIGUSR2, _memory_probe)
     elif sampling:
         signal.signal(signal.SIGPROF, _sample)
@@ -149,6 +188,8 @@ def main():
     try:
         CommandLineInterface().run(DAPHNE_ARGS)
     finally:
+        if use_yappi:
+            _dump_yappi()
         if sampling:
             signal.setitimer(signal.ITIMER_PROF, 0, 0)
             _dump_samples()

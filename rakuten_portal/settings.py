@@ -345,6 +345,9 @@ CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
 CHAT_PRESENCE_LAPSE_SECONDS = env.int("CHAT_PRESENCE_LAPSE_SECONDS", default=120)
 CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
 CHAT_AGENT_CAPACITY = env.int("CHAT_AGENT_CAPACITY", default=3)
+# The chat's database calls (helpdesk/chat/db.py) skip Django's health check (CONN_HEALTH_CHECKS, a SELECT 1
+# before a call's first query) on a connection that finished a call without error less than this ago.
+CHAT_DB_HEALTH_CHECK_AFTER_SECONDS = env.float("CHAT_DB_HEALTH_CHECK_AFTER_SECONDS", default=5.0)
 # Estimated wait per place in the queue before any conversation has been measured.
 CHAT_DEFAULT_HANDLE_SECONDS = env.int("CHAT_DEFAULT_HANDLE_SECONDS", default=300)
 

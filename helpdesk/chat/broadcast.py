@@ -8,11 +8,11 @@ import logging
 import weakref
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from . import frames
+from .db import in_thread
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ async def queue_news_sent() -> None:
 
 async def queue_broadcast() -> None:
     """Tell every console the new list and every waiting visitor their new place, now."""
-    update = await database_sync_to_async(frames.queue_update)(now=timezone.now())
+    update = await in_thread(frames.queue_update, now=timezone.now())
     await send(AGENTS, {"type": "chat.frame", "frame": update["agents_frame"], "audience": "agent", "exclude": ""})
     await send(AGENTS, {"type": "chat.frame", "frame": update["agents_list"], "audience": "agent", "exclude": ""})
     await send(QUEUE, {"type": "chat.queue", "waiting_ids": update["waiting_ids"], "estimate": update["estimate"],
@@ -95,7 +95,7 @@ async def queue_broadcast() -> None:
 
 async def conversation_closed(conversation, *, queue: bool = True) -> None:
     """Both sides hear of the close; the agent's consoles leave its group; the lists change."""
-    await to_conversation(conversation.pk, await database_sync_to_async(frames.closed)(conversation))
+    await to_conversation(conversation.pk, await in_thread(frames.closed, conversation=conversation))
     if conversation.agent_id:
         await to_agent(conversation.agent_id, {"type": "chat.leave", "conversation": conversation.pk})
     if queue:

@@ -7,7 +7,6 @@ import asyncio
 import logging
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
@@ -15,15 +14,15 @@ from django.utils.translation import gettext as _
 
 from . import broadcast, domain, frames
 from .broadcast import LayerDown
+from .db import in_thread
 from .domain import ChatError, presence_disconnect
 from .models import ChatMessage, Conversation
-from .presence import can_handle_chat, presence_connect, presence_heartbeat
-from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of
+from .presence import can_handle_chat, presence_connect, presence_heartbeat, present_agents
+from .queue import WaitEstimate, availability, last_conversation_of, open_conversation_of, with_queue_position
 
 logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
-_SERIAL_DATABASE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _language_of(scope) -> str:
@@ -46,8 +45,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         # Each call is its own transaction, so on PostgreSQL the calls of many sockets run side by side in
         # the thread pool instead of queueing behind one thread; SQLite writes one at a time anyway (and
-        # its shared in-memory test database locks tables instead of waiting).
-        return await database_sync_to_async(run, thread_sensitive=_SERIAL_DATABASE)()
+        # its shared in-memory test database locks tables instead of waiting). helpdesk/chat/db.py.
+        return await in_thread(run)
 
     async def dispatch(self, message):
         """Channels' dispatch without its `aclose_old_connections()` before every handler.
@@ -55,8 +54,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         Channels runs that hop for each websocket frame and each layer event, through the one
         thread-sensitive thread that every socket of the process shares: three hops per chat message
         (the sender's frame, the two sockets receiving it), queued behind each other. It is not needed
-        here: these consumers touch the database only inside `call()` (database_sync_to_async), which
-        closes stale connections around every call.
+        here: these consumers touch the database only inside `call()` (db.in_thread: Channels'
+        database_sync_to_async), which closes stale connections around every call.
         """
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
@@ -244,10 +243,10 @@ class VisitorConsumer(ChatConsumer):
 
     def started(self, *, conversation_id: int):
         """After a start: `joined`, every message stored, then the state (`queue` or `assigned`)."""
-        conversation = Conversation.objects.select_related("agent").get(pk=conversation_id)
+        conversation = with_queue_position(Conversation.objects.select_related("agent")).get(pk=conversation_id)
         messages = domain.messages_after(conversation=conversation, after=0)
         if conversation.is_waiting:
-            state = frames.visitor_queue(conversation, now=timezone.now())
+            state = frames.visitor_queue(conversation, now=timezone.now(), position=conversation.queue_position)
             self.place = (state["position"], state["estimated_wait_seconds"])
         elif conversation.is_active:
             state = frames.assigned(conversation)
@@ -291,10 +290,17 @@ class VisitorConsumer(ChatConsumer):
                 audience="agent")
 
     async def on_end(self, content):
-        conversation = await self.own()
-        closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
-                                 by=Conversation.ClosedBy.VISITOR, now=timezone.now(),
-                                 actor=self.user if self.user and self.user.is_authenticated else None)
+        actor = self.user if self.user and self.user.is_authenticated else None
+        closed = None
+        if self.conversation_id:
+            # The conversation this socket joined is the visitor's (found from their account or session):
+            # closed without reading it again. Already closed: the visitor's open one, as below.
+            closed = await self.call(domain.conversation_close, conversation_id=self.conversation_id,
+                                     by=Conversation.ClosedBy.VISITOR, now=timezone.now(), actor=actor)
+        if closed is None:
+            conversation = await self.own()
+            closed = await self.call(domain.conversation_close, conversation_id=conversation.pk,
+                                     by=Conversation.ClosedBy.VISITOR, now=timezone.now(), actor=actor)
         if closed is None:
             raise ChatError("closed", await self.call(lambda: _("Cette conversation est déjà terminée.")))
         await self.leave_queue()
@@ -372,7 +378,7 @@ class AgentConsumer(ChatConsumer):
         self.conversations: set[int] = set()
         self.shown: dict[str, list] = {}
         self.present = False
-        if not await database_sync_to_async(can_handle_chat)(self.user):
+        if not await in_thread(can_handle_chat, user=self.user):
             await self.close(code=FORBIDDEN)
             return
         await self.accept()
@@ -438,13 +444,18 @@ class AgentConsumer(ChatConsumer):
         status = content.get("status")
         if status not in ("available", "away"):
             raise ChatError("invalid", await self.call(lambda: _("Présence inconnue.")))
-        before = await self.call(frames.agents, now=timezone.now())
-        presence = await self.call(presence_heartbeat, agent=self.user, status=status, now=timezone.now())
-        active = await self.call(Conversation.objects.filter(state=Conversation.State.ACTIVE, agent=self.user).count)
-        await self.send_json(frames.presence(presence, active=active))
-        after = await self.call(frames.agents, now=timezone.now())
-        if [a["id"] for a in before["available"]] != [a["id"] for a in after["available"]]:
+        frame, seats_changed = await self.call(self.heartbeat, status=status)
+        await self.send_json(frame)
+        if seats_changed:
             await broadcast.queue_changed()  # seats changed: the lists and the visitors' waits too
+
+    def heartbeat(self, *, status: str):
+        """The heartbeat, the console's `presence` frame, and whether the agents present changed, in one thread hop."""
+        before = [row.agent_id for row in present_agents(now=timezone.now())]
+        presence = presence_heartbeat(agent=self.user, status=status, now=timezone.now())
+        active = Conversation.objects.filter(state=Conversation.State.ACTIVE, agent=self.user).count()
+        after = [row.agent_id for row in present_agents(now=timezone.now())]
+        return frames.presence(presence, active=active), before != after
 
     async def on_take(self, content):
         try:

@@ -35,9 +35,10 @@ def message(row: ChatMessage) -> dict:
             "client_id": str(row.client_id) if row.client_id else None}
 
 
-def visitor_queue(conversation: Conversation, *, now: datetime) -> dict:
-    """The visitor's place and wait right now."""
-    position = queue_position(conversation)
+def visitor_queue(conversation: Conversation, *, now: datetime, position: int | None = None) -> dict:
+    """The visitor's place (`position` when already read, queue.with_queue_position) and wait right now."""
+    if position is None:
+        position = queue_position(conversation)
     return {"type": "queue", "position": position,
             "estimated_wait_seconds": wait_estimate(now=now).for_position(position),
             "waited_seconds": max(int((now - conversation.queued_at).total_seconds()), 0),

@@ -58,6 +58,18 @@ def present_agents(*, now: datetime):
     )
 
 
+def is_present_row(presence: AgentPresence, *, now: datetime) -> bool:
+    """present_agents' rule for one row already read: available, with a heartbeat younger than the lapse."""
+    return (presence.status == AgentPresence.Status.AVAILABLE and presence.last_seen_at is not None
+            and presence.last_seen_at >= lapse_cutoff(now))
+
+
+def any_present(*, now: datetime) -> bool:
+    """Whether an agent is present (present_agents' rule), without reading their rows and counts."""
+    return AgentPresence.objects.filter(status=AgentPresence.Status.AVAILABLE,
+                                        last_seen_at__gte=lapse_cutoff(now)).exists()
+
+
 def is_present(*, agent, now: datetime) -> bool:
     return present_agents(now=now).filter(agent=agent).exists()
 

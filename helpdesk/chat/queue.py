@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from helpdesk.opening_hours import chat_schedule
 
 from .models import Conversation
-from .presence import seats
+from .presence import any_present, seats
 
 # Place estimates are drawn from the conversations of the last day.
 HANDLE_WINDOW = timedelta(days=1)
@@ -43,14 +44,23 @@ def last_conversation_of(*, user, session_key: str | None) -> Conversation | Non
     return rows.order_by("-created_at", "-id").first()
 
 
+def _ahead_of(queued_at, pk) -> Q:
+    return Q(queued_at__lt=queued_at) | Q(queued_at=queued_at, id__lt=pk)
+
+
 def queue_position(conversation: Conversation) -> int:
     """1 for the first in line; 0 when not waiting."""
     if conversation.state != Conversation.State.WAITING:
         return 0
-    ahead = waiting_queue().filter(
-        Q(queued_at__lt=conversation.queued_at) | Q(queued_at=conversation.queued_at, id__lt=conversation.pk)
-    ).count()
-    return ahead + 1
+    return waiting_queue().filter(_ahead_of(conversation.queued_at, conversation.pk)).count() + 1
+
+
+def with_queue_position(rows):
+    """`rows` annotated with `queue_position` (as queue_position() counts it), read with the row in one statement."""
+    ahead = (waiting_queue().filter(_ahead_of(OuterRef("queued_at"), OuterRef("pk"))).order_by()
+             .values("state").annotate(n=Count("pk")).values("n")[:1])
+    return rows.annotate(queue_position=Case(
+        When(state=Conversation.State.WAITING, then=Coalesce(Subquery(ahead), 0) + 1), default=0))
 
 
 def handle_seconds(*, now: datetime) -> float:
@@ -109,7 +119,7 @@ def availability(*, now: datetime) -> Availability:
         if hours.opens:
             message = _("%(closed)s Elle ouvre %(when)s.") % {"closed": message, "when": hours.opens}
         return Availability("closed", hours.reason, message, hours.opens, queue_length)
-    if not seats(now=now).agents:
+    if not any_present(now=now):
         return Availability("closed", "no_agent", _("Aucun conseiller n'est disponible pour le moment."), None,
                             queue_length)
     if queue_length >= settings.CHAT_QUEUE_MAX:

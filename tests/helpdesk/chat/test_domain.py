@@ -281,3 +281,81 @@ def test_a_closed_conversation_cannot_be_taken(make_agent, now):
     with pytest.raises(ChatError):
         domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now)
     assert ChatMessage.objects.count() == 0 and UserFactory  # nothing written by the refused take
+
+
+def test_the_transcript_copied_in_one_statement_is_every_line_in_order(make_agent, buyer, now):
+    """The close's INSERT … SELECT gives the request what the lines were: role, author, text, time; no system line."""
+    anna = make_agent("agent-anna")
+    conversation = start(now, user=buyer, text="Bonjour")
+    domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now)
+    for n in range(3):
+        domain.message_post(conversation=conversation, author="agent", user=anna, text=f"réponse {n}",
+                            now=now + timedelta(seconds=2 * n + 1))
+        domain.message_post(conversation=conversation, author="visitor", user=buyer, text=f"question {n} <b>&",
+                            now=now + timedelta(seconds=2 * n + 2))
+    ChatMessage.objects.create(conversation=conversation, author="system", name="", text="note", sent_at=now)
+    expected = [("agent" if m.author == "agent" else "customer", m.author_user_id, m.text, m.sent_at)
+                for m in conversation.messages.exclude(author="system").order_by("id")]
+    closed = domain.conversation_close(conversation_id=conversation.pk, by="visitor", actor=buyer,
+                                       now=now + timedelta(minutes=1))
+    copied = list(closed.request.messages.order_by("id").values_list("role", "author_id", "body", "created_at"))
+    assert copied == expected
+    assert len(copied) == 7 and copied[0] == ("customer", buyer.pk, "Bonjour", now)
+    assert copied[1][:2] == ("agent", anna.pk)
+
+
+def test_an_anonymous_visitors_transcript_has_no_author(make_agent, now):
+    make_agent()
+    conversation = start(now, text="Où est mon colis ?")
+    closed = domain.conversation_close(conversation_id=conversation.pk, by="visitor", now=now)
+    assert list(closed.request.messages.values_list("role", "author_id", "body")) == [
+        ("customer", None, "Où est mon colis ?")]
+
+
+@pytest.mark.parametrize("taken", [False, True])
+def test_a_close_records_the_state_it_came_from(make_agent, now, taken):
+    anna = make_agent("agent-anna")
+    conversation = start(now)
+    if taken:
+        domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now)
+    closed = domain.conversation_close(conversation_id=conversation.pk, by="visitor", now=now)
+    event = closed.events.get(kind=ChatEvent.Kind.CLOSED)
+    assert (event.from_state, event.to_state) == ("active" if taken else "waiting", "closed")
+    assert closed.state == "closed" and closed.closed_by == "visitor"
+    assert domain.conversation_close(conversation_id=conversation.pk, by="visitor", now=now) is None
+    assert closed.events.filter(kind=ChatEvent.Kind.CLOSED).count() == 1
+
+
+def test_the_place_read_with_the_row_is_the_counted_place(make_agent, now):
+    from helpdesk.chat.queue import with_queue_position
+
+    anna = make_agent("agent-anna")
+    conversations = [start(now + timedelta(seconds=n // 2), session=f"s{n}") for n in range(5)]  # ties in pairs
+    domain.conversation_take(conversation_id=conversations[1].pk, agent=anna, now=now)
+    read = {c.pk: c.queue_position for c in with_queue_position(Conversation.objects.all())}
+    counted = {c.pk: queue_position(Conversation.objects.get(pk=c.pk)) for c in conversations}
+    assert read == counted == {conversations[0].pk: 1, conversations[1].pk: 0, conversations[2].pk: 2,
+                               conversations[3].pk: 3, conversations[4].pk: 4}
+
+
+@pytest.mark.parametrize("status, seen_seconds_ago, allowed", [
+    ("available", 0, True), ("available", 119, True), ("available", 121, False), ("away", 0, False)])
+def test_a_take_follows_the_presence_rule_of_the_agents_list(make_agent, now, settings, status, seen_seconds_ago,
+                                                             allowed):
+    """The take reads the agent's locked presence row itself: the same rule as present_agents (the consoles' list)."""
+    from helpdesk.chat.models import AgentPresence
+    from helpdesk.chat.presence import present_agents
+
+    settings.CHAT_PRESENCE_LAPSE_SECONDS = 120
+    anna = make_agent("agent-anna")
+    AgentPresence.objects.filter(agent=anna).update(status=status, last_seen_at=now - timedelta(seconds=seen_seconds_ago))
+    conversation = start(now - timedelta(seconds=seen_seconds_ago)) if allowed else None
+    assert present_agents(now=now).filter(agent=anna).exists() is allowed
+    conversation = conversation or Conversation.objects.create(
+        topic="tracking", session_key="s9", visitor_name="Zoé", created_at=now, queued_at=now, last_activity_at=now)
+    if allowed:
+        assert domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now).agent == anna
+    else:
+        with pytest.raises(ChatError) as refused:
+            domain.conversation_take(conversation_id=conversation.pk, agent=anna, now=now)
+        assert refused.value.code == "not_allowed"
