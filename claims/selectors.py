@@ -1,4 +1,5 @@
 """Reads on claims, always scoped to the user who asks, so a missing filter cannot leak."""
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -24,8 +25,7 @@ from orders.models import Order, OrderLine, OrderMessage, SellerProfile
 from rakuten_portal.agents import is_agent
 from rakuten_portal.dates import date_text
 from rakuten_portal.paths import row_path
-from rakuten_portal.prepared_queries import Prepared, PreparedUnion
-from rakuten_portal.prepared_sql import fetch, prepared
+from rakuten_portal.prepared_queries import Prepared, PreparedSQL, PreparedUnion
 from rakuten_portal.request_ids import parse_id
 
 from .eligibility import claim_eligibility
@@ -248,30 +248,30 @@ def _first_claims(claims):
             .values_list("dashboard_rank", "has_pending")[: COUNT_CAP + 1])
 
 
-def _first_claims_of_seller(seller_id):
-    return _first_claims(Claim.objects.filter(seller_id=seller_id))
+_FIRST_CLAIMS_OF_SELLER = PreparedSQL(lambda seller_id: _first_claims(Claim.objects.filter(seller_id=seller_id)))
 
 
-def _first_claims_of_user(user_id):
-    return _first_claims(_seller_claims_base(user_id))
+_FIRST_CLAIMS_OF_USER = PreparedSQL(lambda user_id: _first_claims(_seller_claims_base(user_id)))
 
 
 def seller_claim_counts(user, *, seller_id: int | None = None) -> ClaimCounts:
     """How many of the seller's claims each filter holds: one query over at most COUNT_CAP + 1 rows, read in the
     dashboard's order from its index and aggregated in place (never joined back to the whole table).
 
-    Its SQL is the same for every seller but the id: built once (rakuten_portal/prepared_sql.py)."""
+    Its SQL is the same for every seller but the id: built once per cap (rakuten_portal/prepared_queries.py)."""
     if seller_id is not None:
-        inner, params = prepared(("seller-claim-counts", COUNT_CAP), _first_claims_of_seller, seller_id)
+        inner, params = _FIRST_CLAIMS_OF_SELLER(variant=COUNT_CAP, seller_id=seller_id)
     else:
-        inner, params = prepared(("user-claim-counts", COUNT_CAP), _first_claims_of_user, user.pk)
+        inner, params = _FIRST_CLAIMS_OF_USER(variant=COUNT_CAP, user_id=user.pk)
     sql = ("SELECT COUNT(*), MAX(dashboard_rank),"
            f" COUNT(CASE WHEN dashboard_rank = {_WITH_SELLER} THEN 1 END),"
            f" COUNT(CASE WHEN dashboard_rank = {_WITH_SELLER} AND has_pending THEN 1 END),"
            f" COUNT(CASE WHEN dashboard_rank = {_WITH_SUPPORT} THEN 1 END),"
            f" COUNT(CASE WHEN dashboard_rank = {_CLOSED} THEN 1 END)"
            f" FROM ({inner}) first_claims")
-    total, last_rank, with_seller, waiting, with_support, closed = fetch(sql, params)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, last_rank, with_seller, waiting, with_support, closed = cursor.fetchone()
     counts = {
         DashboardFilter.ALL.value: total,
         DashboardFilter.TO_ANSWER.value: with_seller - waiting,

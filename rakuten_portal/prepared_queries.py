@@ -24,24 +24,67 @@ from django.db.models.query import _get_from_db, get_related_populators
 _FIRST_PLACEHOLDER = 9_187_000_000_000_000_001
 
 
-class Prepared:
+class _Compiled:
+    """What the three kinds share: the builder's id names, placeholders for them, where they land among the
+    SQL's parameters, the compiled form kept per database (and per `variant`, for a builder that reads a module
+    value such as a cap), and the parameters of a run."""
+
     def __init__(self, build):
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
-        self._compiled = {}  # (alias, vendor) -> what a run needs
+        self._compiled = {}  # (alias, vendor, variant) -> what a run needs
 
-    def _compile(self, connection):
-        placeholders = dict(zip(self.names, count(_FIRST_PLACEHOLDER)))
-        queryset = self.build(**placeholders)
-        if queryset.query.annotation_select or queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ValueError("Prepared takes plain model querysets only")
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+    def _placeholders(self) -> dict:
+        return dict(zip(self.names, count(_FIRST_PLACEHOLDER)))
+
+    def _slots(self, params, placeholders) -> list:
         by_value = {value: name for name, value in placeholders.items()}
         slots = [(index, by_value[param]) for index, param in enumerate(params)
                  if isinstance(param, int) and param in by_value]
         if {name for _, name in slots} != set(self.names):
             raise ValueError("a placeholder does not reach the SQL's parameters")
+        return slots
+
+    def _prepare(self, using, variant, ids) -> tuple:
+        """(connection, compiled, params of this run)."""
+        connection = connections[using]
+        key = (connection.alias, connection.vendor, variant)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(connection)
+        params = compiled["params"].copy()
+        for index, name in compiled["slots"]:
+            params[index] = int(ids[name])
+        return connection, compiled, params
+
+
+class PreparedSQL(_Compiled):
+    """Any queryset's SQL (values, annotations, slices included) compiled once, with the given ids put in its
+    parameters: for a query written around it (a subquery's text) or run on a cursor.
+
+        FIRST = PreparedSQL(lambda seller_id: Claim.objects.filter(seller_id=seller_id).values_list("id")[:10])
+        sql, params = FIRST(seller_id=7)
+    """
+
+    def _compile(self, connection):
+        placeholders = self._placeholders()
+        sql, params = self.build(**placeholders).query.get_compiler(connection=connection).as_sql()
+        return {"sql": sql, "params": list(params), "slots": self._slots(params, placeholders)}
+
+    def __call__(self, using: str = "default", variant=None, **ids) -> tuple[str, list]:
+        _, compiled, params = self._prepare(using, variant, ids)
+        return compiled["sql"], params
+
+
+class Prepared(_Compiled):
+    def _compile(self, connection):
+        placeholders = self._placeholders()
+        queryset = self.build(**placeholders)
+        if queryset.query.annotation_select or queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("Prepared takes plain model querysets only")
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = self._slots(params, placeholders)
         select, klass_info = compiler.select, compiler.klass_info
         fields = [column[0] for column in select[: compiler.col_count]]
         fetch_mode = queryset._fetch_mode
@@ -55,14 +98,7 @@ class Prepared:
         }
 
     def __call__(self, using: str = "default", **ids) -> list:
-        connection = connections[using]
-        key = (connection.alias, connection.vendor)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(connection)
-        params = compiled["params"].copy()
-        for index, name in compiled["slots"]:
-            params[index] = int(ids[name])
+        connection, compiled, params = self._prepare(using, None, ids)
         with connection.cursor() as cursor:
             cursor.execute(compiled["sql"], params)
             rows = cursor.fetchall()
@@ -87,7 +123,7 @@ class Prepared:
         return objects
 
 
-class PreparedUnion:
+class PreparedUnion(_Compiled):
     """Several plain querysets on the same ids read in one round trip: their SQL joined by UNION ALL (compiled
     once per database, like `Prepared`), each part's columns in its own positions (the others NULL, cast to the
     column's type), a first column naming the part. Each part's rows come back sorted in Python by its own
@@ -106,8 +142,7 @@ class PreparedUnion:
         self._compiled = {}
 
     def _compile(self, connection):
-        placeholders = dict(zip(self.names, count(_FIRST_PLACEHOLDER)))
-        by_value = {value: name for name, value in placeholders.items()}
+        placeholders = self._placeholders()
         parts = []
         for part, build in self.builds.items():
             queryset = build(**placeholders)
@@ -147,21 +182,11 @@ class PreparedUnion:
             params += part["params"]
             part["start"], offset = offset, offset + len(part["columns"])
         assert offset == width + 1
-        slots = [(index, by_value[param]) for index, param in enumerate(params)
-                 if isinstance(param, int) and param in by_value]
-        if {name for _, name in slots} != set(self.names):
-            raise ValueError("a placeholder does not reach the SQL's parameters")
+        slots = self._slots(params, placeholders)
         return {"sql": " UNION ALL ".join(selects), "params": params, "slots": slots, "parts": parts}
 
     def __call__(self, using: str = "default", **ids) -> dict:
-        connection = connections[using]
-        key = (connection.alias, connection.vendor)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(connection)
-        params = compiled["params"].copy()
-        for index, name in compiled["slots"]:
-            params[index] = int(ids[name])
+        connection, compiled, params = self._prepare(using, None, ids)
         with connection.cursor() as cursor:
             cursor.execute(compiled["sql"], params)
             rows = cursor.fetchall()

@@ -9,8 +9,7 @@ import html
 
 from django import template
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -24,13 +23,12 @@ from claims.forms import (
     WithdrawForm,
 )
 from claims.templatetags.claim_tags import actor_name, author_name
+from rakuten_portal.dates import date_text
 from rakuten_portal.formatting import money
+from rakuten_portal.paths import row_path
 from rakuten_portal.templatetags.bootstrap_fields import bootstrap_field, bootstrap_form
 
 register = template.Library()
-
-_PK, _PK2 = 987654321, 987654322  # placeholders reversed once, then replaced by each row's ids
-
 
 def _safe(text: str) -> str:
     """A catalogue text (`gettext("…")`, a literal, so makemessages finds it), written as {% translate "…" %}
@@ -38,9 +36,9 @@ def _safe(text: str) -> str:
     return mark_safe(text)  # noqa: S308
 
 
-def _datetime(value, fmt=None) -> str:
-    """{{ value|date:"DATETIME_FORMAT" }}; `fmt`: that format, looked up once by a caller with many dates."""
-    return dateformat.format(timezone.localtime(value), fmt or formats.get_format("DATETIME_FORMAT"))
+def _datetime(value) -> str:
+    """{{ value|date:"DATETIME_FORMAT" }}, in the site's time zone (rakuten_portal/dates.py)."""
+    return date_text(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _e(value) -> str:
@@ -51,17 +49,16 @@ def _e(value) -> str:
 
 
 class _Urls:
-    """Each URL name reversed once per page; a row's URL is the pattern with its ids put in."""
+    """Each URL name reversed once per page (rakuten_portal/paths.py); a row's URL is its path with the ids put in."""
 
     def __init__(self):
-        self._patterns = {}
+        self._paths = {}
 
     def __call__(self, name, *ids):
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(name, args=[_PK, _PK2][: len(ids)])
-        url = pattern.replace(str(_PK), str(ids[0]))
-        return url.replace(str(_PK2), str(ids[1])) if len(ids) > 1 else url
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = row_path(name, len(ids))
+        return path(*ids)
 
 
 def _attachments(attachments, urls) -> str:
@@ -100,7 +97,6 @@ def claim_thread_items(context) -> str:
     if not thread:
         return format_html('\n      <li class="text-muted">{}</li>\n    ', _safe(gettext("Aucun message pour l'instant.")))
     note = format_html('<span class="badge text-bg-warning">{}</span>', _safe(gettext("Note interne")))
-    fmt = formats.get_format("DATETIME_FORMAT")
     authors = {}
     rows = []
     for message in thread:
@@ -117,7 +113,7 @@ def claim_thread_items(context) -> str:
         rows.append(
             f'\n      <li class="thread-message thread-{_e(message.role)}{css}">\n'
             f'        <div class="small text-muted mb-1">\n'
-            f'          <strong>{authors[key]}</strong> · {_e(_datetime(message.created_at, fmt))}\n'
+            f'          <strong>{authors[key]}</strong> · {_e(_datetime(message.created_at))}\n'
             f'          {note if message.internal else ""}\n'
             f'        </div>\n'
             f'        {body}\n'
@@ -135,7 +131,7 @@ def _detail(detail: str) -> str:
 def claim_timeline_items(context) -> str:
     """The `<li>` of every step of the timeline (claims/_claim_timeline.html's loop)."""
     claim, viewer_id = context["claim"], _viewer_id(context)
-    rows, fmt, actors = [], formats.get_format("DATETIME_FORMAT"), {}
+    rows, actors = [], {}
     for event in context["events"]:
         actor_key = (event.automatic, event.actor_id)
         if actor_key not in actors:
@@ -144,7 +140,7 @@ def claim_timeline_items(context) -> str:
         rows.append(
             f'\n      <li data-kind="{_e(event.kind)}">\n'
             f'        <strong>{_e(event.get_kind_display())}</strong>\n'
-            f'        <br><span class="small text-muted">{_e(_datetime(event.at, fmt))} · {actors[actor_key]}</span>\n'
+            f'        <br><span class="small text-muted">{_e(_datetime(event.at))} · {actors[actor_key]}</span>\n'
             f'        {detail}\n'
             f'      </li>\n    ')
     return mark_safe("".join(rows))  # noqa: S308 — every value above is escaped
