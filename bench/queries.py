@@ -25,6 +25,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from claims.admin import QUEUE_PARAMETER  # noqa: E402
 from claims.models import Claim  # noqa: E402
 from orders.models import Order  # noqa: E402
 
@@ -102,12 +103,12 @@ def main():
     # Pages of the other issues: "Mes réclamations", the porte-monnaie, the agents' desk (the admin's index), their
     # queue and reports, the chat console.
     for name, url_name, user in [("mes réclamations", "claims:mine", "alice"), ("porte-monnaie", "orders:wallet", "alice"),
-                                 ("desk", "admin:index", "agent"), ("queue", "admin:claims_claim_queue", "agent"),
+                                 ("desk", "admin:index", "agent"), ("queue", "admin:claims_claim_changelist", "agent"),
                                  ("reports", "admin:claims_reports", "agent"),
                                  ("chat console", "admin:helpdesk_conversation_console", "agent")]:
         url = optional(url_name)
         if url:
-            pages[name] = (url, user)
+            pages[name] = (url + (f"?{QUEUE_PARAMETER}=unassigned" if name == "queue" else ""), user)  # the queue's link
     flat = {f"espace vendeur, {count:,} claims": (reverse("claims:dashboard"), f"scale-{count}")
             for count in (200, 20_000, 100_000) if User.objects.filter(username=f"scale-{count}").exists()}
     for name, (url, user) in list(flat.items()):
