@@ -145,6 +145,10 @@ def start_server(port: int, index: int = 0, profile: str = ""):
     if profile:  # cProfile and an SQL counter in the server (bench/chat_server_profile.py)
         command = [sys.executable, str(ROOT / "bench" / "chat_server_profile.py"), f"{profile}.{index}.json", "--",
                    *daphne]
+    elif SERVER[0] == "uvicorn":  # uvicorn's event loop (uvloop), HTTP parser and websockets library
+        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                   "--log-level", "warning", "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                   "rakuten_portal.asgi:application"]
     else:
         command = [sys.executable, "-m", "daphne", *daphne]
     server = subprocess.Popen(command, cwd=ROOT, env=env,
@@ -190,6 +194,7 @@ HANDSHAKE_RETRIES = [0]
 LAYERS = {"pubsub": "helpdesk.chat.layers.ChatPubSubChannelLayer", "core": "channels_redis.core.RedisChannelLayer"}
 LAYER = ["pubsub"]
 ARENAS = [0]
+SERVER = ["daphne"]
 
 
 async def open_socket(url: str, cookie: str):
@@ -423,11 +428,14 @@ def main():
     parser.add_argument("--warmup", type=int, default=0,
                         help="visitors who chat once (not counted) before the memory 'before' is read")
     parser.add_argument("--write", help="also write the figures to this Markdown file")
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne",
+                        help="the ASGI server of each process (README, production: either)")
     parser.add_argument("--malloc-arena-max", type=int, default=int(os.environ.get("MALLOC_ARENA_MAX", 0) or 0),
                         help="MALLOC_ARENA_MAX for the servers (glibc; 0: glibc's default, 8 per core)")
     args = parser.parse_args()
     LAYER[0] = args.layer
     ARENAS[0] = args.malloc_arena_max
+    SERVER[0] = args.server
     if args.agents * CAPACITY < args.visitors:
         raise SystemExit(f"{args.agents} agents × {CAPACITY} seats cannot take {args.visitors} visitors at once")
 
