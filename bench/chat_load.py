@@ -479,7 +479,7 @@ def main():
     closed = Conversation.objects.filter(state="closed").count()
     lines = [
         f"Chat load: {args.visitors} visitors, {args.agents} agents, {args.messages} messages per visitor, "
-        f"each answered ({len(stats.sent)} messages sent{f', {args.rounds} rounds' if args.rounds > 1 else ''}), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, daphne ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
+        f"each answered ({len(stats.sent)} messages sent{f', {args.rounds} rounds' if args.rounds > 1 else ''}), arrivals over {args.spread:g} s, a pause of {args.pause:g} s between a reply and the next message, {args.server} ({args.servers} process{'es' if args.servers > 1 else ''}) on {os.environ['CHANNEL_LAYER_URL']} ({args.layer} layer), "
         f"PostgreSQL{f', MALLOC_ARENA_MAX={ARENAS[0]}' if ARENAS[0] else ''}; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"  run time              {elapsed:8.1f} s",
         f"  delivery latency p50  {statistics.median(latencies) if latencies else float('nan'):8.1f} ms",
