@@ -132,6 +132,30 @@ def make_available(agent, timeout=TIMEOUT_S):
         time.sleep(0.05)
 
 
+def vera_asks_and_the_agent_answers(visitor, agent, chat_site):
+    """The agent opens the console and is available; Vera, not signed in, asks from the help centre, is taken and
+    answered. Returns the visitor's panel and log, the agent's conversation and reply box."""
+    log_in(agent, chat_site, "agent")
+    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
+    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
+    make_available(agent)
+    visitor.goto(chat_site.url + "/aide/")
+    panel = visitor.get_by_test_id("chat-panel")
+    panel.get_by_label("Achat").check()
+    panel.get_by_label("Votre nom").fill("Vera")
+    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
+    panel.get_by_label("Votre question").fill("Puis-je payer en plusieurs fois ?")
+    panel.get_by_test_id("chat-start-button").click()
+    agent.get_by_test_id("queue-item").filter(has_text="Vera").get_by_role("button").click()
+    conversation = agent.get_by_test_id("conversation")
+    reply = conversation.get_by_role("textbox")
+    reply.fill("Oui, en 4 fois par carte.")
+    reply.press("Enter")
+    log = panel.get_by_test_id("chat-log")
+    expect(log.locator("li")).to_have_count(2)
+    return panel, log, conversation, reply
+
+
 def test_alice_chats_with_the_agent_about_her_order_and_finds_the_transcript(chat_site, settings, page, second_page,
                                                                               page_errors, mailoutbox):
     open_all_week(settings)
@@ -243,25 +267,7 @@ def test_a_cut_socket_reconnects_and_replays_what_was_written_meanwhile_once(cha
         sockets.append(ws)
 
     alice.route_web_socket(re.compile(r".*/ws/chat/$"), proxy)
-    log_in(agent, chat_site, "agent")
-    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
-    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
-    make_available(agent)
-
-    alice.goto(chat_site.url + "/aide/")
-    panel = alice.get_by_test_id("chat-panel")
-    panel.get_by_label("Achat").check()
-    panel.get_by_label("Votre nom").fill("Vera")
-    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
-    panel.get_by_label("Votre question").fill("Puis-je payer en plusieurs fois ?")
-    panel.get_by_test_id("chat-start-button").click()
-    agent.get_by_test_id("queue-item").filter(has_text="Vera").get_by_role("button").click()
-    conversation = agent.get_by_test_id("conversation")
-    reply = conversation.get_by_role("textbox")
-    reply.fill("Oui, en 4 fois par carte.")
-    reply.press("Enter")
-    log = panel.get_by_test_id("chat-log")
-    expect(log.locator("li")).to_have_count(2)
+    panel, log, conversation, reply = vera_asks_and_the_agent_answers(alice, agent, chat_site)
 
     sockets[-1].close()
     reply.fill("Sauf avec la livraison express.")
@@ -376,24 +382,7 @@ def test_with_redis_down_the_visitor_is_offered_the_form_and_the_messages_are_th
     for tab in (visitor, agent):
         tab.on("response", lambda response: server_errors.append(f"{response.status} {response.url}")
                if response.status >= 500 else None)
-    log_in(agent, chat_site, "agent")
-    agent.goto(chat_site.url + "/admin/helpdesk/conversation/console/")
-    expect(agent.get_by_test_id("console-connection")).to_have_text("Connecté")
-    make_available(agent)
-    visitor.goto(chat_site.url + "/aide/")
-    panel = visitor.get_by_test_id("chat-panel")
-    panel.get_by_label("Achat").check()
-    panel.get_by_label("Votre nom").fill("Vera")
-    panel.get_by_label("Votre adresse e-mail").fill("vera@example.com")
-    panel.get_by_label("Votre question").fill("Puis-je payer en plusieurs fois ?")
-    panel.get_by_test_id("chat-start-button").click()
-    agent.get_by_test_id("queue-item").filter(has_text="Vera").get_by_role("button").click()
-    conversation = agent.get_by_test_id("conversation")
-    reply = conversation.get_by_role("textbox")
-    reply.fill("Oui, en 4 fois par carte.")
-    reply.press("Enter")
-    log = panel.get_by_test_id("chat-log")
-    expect(log.locator("li")).to_have_count(2)
+    panel, log, conversation, reply = vera_asks_and_the_agent_answers(visitor, agent, chat_site)
 
     # Redis goes down. The visitor starts typing (the typing indicator cannot reach the adviser): they are told
     # the chat is unavailable and offered the contact form.
