@@ -30,11 +30,12 @@ def wait_for(predicate, *, timeout=30.0, step=0.1):
     return False
 
 
-@pytest.fixture
-def worker():
+def running_worker():
+    """A real worker in a thread of this process. Started once the test's rows are written: on the embedded
+    default (in-memory SQLite shared between threads) a write while the worker's thread reads (the e-mails of
+    the notifications, the sweep) fails with "database table is locked"."""
     app.loader.import_default_modules()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
+    return start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10)
 
 
 def test_the_beat_schedule_runs_the_sweep_every_minute_by_default(settings):
@@ -47,20 +48,21 @@ def test_the_beat_schedule_runs_the_sweep_every_minute_by_default(settings):
     assert entry.options["expires"] == settings.SWEEP_INTERVAL_SECONDS
 
 
-def test_beat_fires_the_sweep_and_the_worker_takes_an_overdue_claim_over(worker):
+def test_beat_fires_the_sweep_and_the_worker_takes_an_overdue_claim_over():
     now = timezone.now()
     overdue = make_claim(order=make_order(now=now - timedelta(days=10), days_ago=3), now=now - timedelta(days=10))
     current = make_claim(order=make_order(now=now, days_ago=3), now=now)
     assert overdue.seller_deadline < now < current.seller_deadline
 
-    scheduler = Scheduler(app=app, lazy=True)
-    scheduler.setup_schedule()
-    entry = scheduler.schedule["sweep"]
-    entry.last_run_at = now - timedelta(hours=1)  # beat's clock: the entry is due
-    scheduler.tick()
+    with running_worker():
+        scheduler = Scheduler(app=app, lazy=True)
+        scheduler.setup_schedule()
+        entry = scheduler.schedule["sweep"]
+        entry.last_run_at = now - timedelta(hours=1)  # beat's clock: the entry is due
+        scheduler.tick()
 
-    assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).status == Claim.Status.WITH_SUPPORT), \
-        "the worker did not take the overdue claim over"
+        assert wait_for(lambda: Claim.objects.get(pk=overdue.pk).status == Claim.Status.WITH_SUPPORT), \
+            "the worker did not take the overdue claim over"
     assert ClaimEvent.objects.filter(claim=overdue, kind=ClaimEvent.Kind.TAKEN_OVER).count() == 1
     assert Notification.objects.filter(claim=overdue, kind=Notification.Kind.TAKEN_OVER).count() == 2
     assert Claim.objects.get(pk=current.pk).status == Claim.Status.WITH_SELLER
