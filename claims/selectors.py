@@ -50,13 +50,7 @@ def _visible_claim(queryset, claim_id):
 _AGENT_CLAIM = Prepared(lambda claim_id: _visible_claim(Claim.objects.all(), claim_id))
 _PARTY_CLAIM = Prepared(lambda claim_id, user_id: _visible_claim(
     Claim.objects.filter(Q(buyer_id=user_id) | Q(seller__user_id=user_id)), claim_id))
-_EVENTS = Prepared(lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id).order_by("at", "id"))
-_MESSAGES = Prepared(lambda claim_id: ClaimMessage.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
-_PUBLIC_MESSAGES = Prepared(lambda claim_id: ClaimMessage.objects.filter(claim_id=claim_id, internal=False)
-                            .order_by("created_at", "id"))
-_PROPOSALS = Prepared(lambda claim_id: Proposal.objects.filter(claim_id=claim_id).order_by("-created_at", "-id"))
-_FILES = Prepared(lambda claim_id: Attachment.objects.filter(claim_id=claim_id).order_by("created_at", "id"))
-# The same five reads in one round trip, for the claim page (with and without the internal notes).
+# The claim page's steps, proposals, files, items and thread in one round trip (with and without the internal notes).
 _PAGE_PARTS = {
     "events": lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id).order_by("at", "id"),
     "proposals": lambda claim_id: Proposal.objects.filter(claim_id=claim_id).order_by("-created_at", "-id"),
@@ -98,43 +92,26 @@ def order_claim_context(*, order, user, now) -> dict:
     return {"claims": claims, "open_claim": open_claim, "eligibility": eligibility}
 
 
-def claim_timeline(claim: Claim) -> list[ClaimEvent]:
-    """Every step of the claim, oldest first (internal notes are messages, never events). The page names the
-    actor from its id and the claim's parties: the user rows are not read."""
-    return _EVENTS(claim_id=claim.pk)
-
-
-def claim_thread(claim: Claim, user) -> list[ClaimMessage]:
-    """The claim's messages; internal notes only for agents (their files come from `claim_files`). Authors are
-    named from their role and the claim's parties, not read."""
-    return (_MESSAGES if is_agent(user) else _PUBLIC_MESSAGES)(claim_id=claim.pk)
-
-
-def claim_proposals(claim: Claim) -> list[Proposal]:
-    """The seller's proposals, newest first (their receipts come from `claim_files`)."""
-    return _PROPOSALS(claim_id=claim.pk)
-
-
 def claim_page_rows(claim: Claim, user) -> dict:
     """What the claim page lists, in one query: its steps ("events"), proposals, thread (internal notes only
     for agents), items and the opening photos ("opening_photos"); each file handed to its message or proposal
-    as `.files`, as `claim_files` does."""
+    as `.files`. Authors and actors are named from their ids and the claim's parties: no user row is read."""
     rows = (_AGENT_PAGE if is_agent(user) else _PARTY_PAGE)(claim_id=claim.pk)
     rows["opening_photos"] = claim_files(claim, messages=rows["thread"], proposals=rows["proposals"],
                                          attachments=rows.pop("files"))
     return rows
 
 
-def claim_files(claim: Claim, *, messages, proposals, attachments=None) -> list[Attachment]:
-    """Every file of the claim in one query (or those given), handed to its message or proposal as `.files`; the
-    opening photos (on neither) are returned. Files of messages the user does not see (internal notes) are
+def claim_files(claim: Claim, *, messages, proposals, attachments) -> list[Attachment]:
+    """The claim's files (`attachments`), each handed to its message or proposal as `.files`; the opening
+    photos (on neither) are returned. Files of messages the user does not see (internal notes) are
     dropped."""
     by_message = {message.pk: message for message in messages}
     by_proposal = {proposal.pk: proposal for proposal in proposals}
     for owner in (*messages, *proposals):
         owner.files = []
     opening = []
-    for attachment in (_FILES(claim_id=claim.pk) if attachments is None else attachments):
+    for attachment in attachments:
         if attachment.message_id is not None:
             if attachment.message_id in by_message:
                 by_message[attachment.message_id].files.append(attachment)
