@@ -295,14 +295,22 @@ def test_a_form_with_errors_is_the_former_page_byte_for_byte(client, people, lan
     assert after == before
 
 
-def test_an_empty_form_is_built_once_per_language_and_fields():
+def test_an_empty_form_is_built_once_per_language_and_fields(monkeypatch):
     """The kept markup of the static forms is the one bootstrap_form writes, per language and per role's fields."""
     from claims.forms import ClaimMessageForm
     from claims.models import ClaimMessage
+    from claims.templatetags import claim_page
     from claims.templatetags.claim_page import claim_form
     from django.utils import translation
     from rakuten_portal.templatetags.bootstrap_fields import bootstrap_form
 
+    monkeypatch.setattr(claim_page, "_form_html", {})
+    built = []
+    monkeypatch.setattr(claim_page, "bootstrap_form", lambda form: built.append(form) or bootstrap_form(form))
+    with translation.override("fr"):
+        claim_form(ClaimMessageForm(role=ClaimMessage.Role.BUYER))
+        claim_form(ClaimMessageForm(role=ClaimMessage.Role.BUYER))
+    assert len(built) == 1, "the second empty form of the same language and fields was built again"
     for language in ("fr", "en"):
         with translation.override(language):
             for role in (ClaimMessage.Role.BUYER, ClaimMessage.Role.SUPPORT):
