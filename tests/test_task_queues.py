@@ -25,11 +25,13 @@ def routed_queue(name: str) -> str:
     return app.amqp.router.route({}, name, (), {}, app.tasks.get(name))["queue"].name
 
 
+@pytest.mark.django_db  # our_tasks() imports the tasks: Celery's Django fixup runs the system checks, which may read the database
 def test_every_task_is_routed_to_its_queue():
     assert our_tasks() == set(ROUTES)
     assert {name: routed_queue(name) for name in ROUTES} == ROUTES
 
 
+@pytest.mark.django_db  # our_tasks() imports the tasks: Celery's Django fixup runs the system checks, which may read the database
 def test_beat_sends_the_sweep_to_the_sweep_queue_and_nothing_else_goes_there():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert routed_queue("claims.sweep") == "sweep"
